@@ -41,7 +41,7 @@ func (k Kind) String() string {
 	case KindInteger:
 		return "INTEGER"
 	case KindFloat:
-		return "DOUBLE"
+		return "NUMBER"
 	case KindBool:
 		return "BOOLEAN"
 	case KindDateTime:
