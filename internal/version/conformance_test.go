@@ -5,50 +5,17 @@ import (
 	"encoding/json"
 	"errors"
 	"os"
-	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/balcentral/balcentral/internal/handout"
 )
-
-// The conformance vectors live outside the module, in the handout's shared
-// directory next to the repository root: <root>/../shared/conformance/versions.
-
-// repoRoot returns the directory holding go.mod, searching upwards from the
-// package directory.
-func repoRoot(tb testing.TB) string {
-	tb.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		tb.Fatalf("os.Getwd: %v", err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			tb.Fatalf("no go.mod found above the package directory")
-		}
-		dir = parent
-	}
-}
-
-// sharedPath returns a path under <root>/../shared and fails if it does not
-// exist: missing conformance data is an error, never a skip.
-func sharedPath(tb testing.TB, elem ...string) string {
-	tb.Helper()
-	p := filepath.Join(append([]string{repoRoot(tb), "..", "shared"}, elem...)...)
-	if _, err := os.Stat(p); err != nil {
-		tb.Fatalf("conformance data missing: %v (expected the handout's shared directory next to the repository root)", err)
-	}
-	return p
-}
 
 func conformanceFile(tb testing.TB, name string) string {
 	tb.Helper()
-	return sharedPath(tb, "conformance", "versions", name)
+	return handout.Path(tb, "conformance", "versions", name)
 }
 
 // A dataLine is one non-comment, non-blank line of a conformance file.
@@ -130,7 +97,7 @@ func checkRowCount(t *testing.T, name string, checked, raw int) {
 // text, as Java's Matcher.matches requires.
 func schemaVersionRegexp(tb testing.TB) *regexp.Regexp {
 	tb.Helper()
-	path := sharedPath(tb, "schemas", "ballerina-toml-schema.json")
+	path := handout.Path(tb, "schemas", "ballerina-toml-schema.json")
 	data, err := os.ReadFile(path)
 	if err != nil {
 		tb.Fatal(err)
