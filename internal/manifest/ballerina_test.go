@@ -9,6 +9,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/balcentral/balcentral/internal/handout"
 )
 
 var testDefaults = PackageDefaults{Org: "me", Name: "dirpkg", Version: "0.1.0"}
@@ -520,9 +522,19 @@ func TestParseBallerinaTomlSyntaxError(t *testing.T) {
 // NAME.toml with NAME.diags listing the expected diagnostics, one per line,
 // as fmtDiag prints them (multi-line messages with "\n" escaped).
 func TestBallerinaTestdata(t *testing.T) {
-	files, err := filepath.Glob(filepath.Join("testdata", "ballerina", "*.toml"))
+	runDiagsGolden(t, "ballerina", func(data []byte) Diagnostics {
+		_, diags := ParseBallerinaToml("Ballerina.toml", data, testDefaults)
+		return diags
+	})
+}
+
+// runDiagsGolden parses every testdata/<dir>/NAME.toml with parse and
+// compares the diagnostics, as fmtDiag prints them, with NAME.diags: one per
+// line, a multi-line message with its newlines written as "\n".
+func runDiagsGolden(t *testing.T, dir string, parse func([]byte) Diagnostics) {
+	files, err := filepath.Glob(filepath.Join("testdata", dir, "*.toml"))
 	if err != nil || len(files) == 0 {
-		t.Fatalf("no testdata: %v", err)
+		t.Fatalf("no testdata in testdata/%s: %v", dir, err)
 	}
 	for _, file := range files {
 		t.Run(filepath.Base(file), func(t *testing.T) {
@@ -540,42 +552,17 @@ func TestBallerinaTestdata(t *testing.T) {
 					want = append(want, strings.ReplaceAll(line, `\n`, "\n"))
 				}
 			}
-			_, diags := ParseBallerinaToml("Ballerina.toml", data, testDefaults)
-			if got := fmtDiags(diags); !reflect.DeepEqual(got, want) {
+			if got := fmtDiags(parse(data)); !reflect.DeepEqual(got, want) {
 				t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 			}
 		})
 	}
 }
 
-// sharedDir returns /work/shared: the directory ../shared next to the
-// module root (the directory holding go.mod).
-func sharedDir(t *testing.T) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("go.mod not found above the test directory")
-		}
-		dir = parent
-	}
-	return filepath.Join(dir, "..", "shared")
-}
-
 // sharedSchema reads and decodes a schema of ../shared/schemas.
 func sharedSchema(t *testing.T, name string) map[string]any {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join(sharedDir(t), "schemas", name))
-	if err != nil {
-		t.Fatalf("schema missing: %v", err)
-	}
+	data := handout.ReadFile(t, "schemas", name)
 	var schema map[string]any
 	if err := json.Unmarshal(data, &schema); err != nil {
 		t.Fatalf("%s: %v", name, err)

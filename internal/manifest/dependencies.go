@@ -537,7 +537,7 @@ func (r *depsReader) checkString(s string, pos Pos, field string, ok func(string
 	if !ok(s) {
 		r.errorf(pos, field, "%s", patternMsg)
 	}
-	if maxLenMsg != "" && depsUTF16Len(s) > 256 {
+	if maxLenMsg != "" && nmUTF16Len(s) > MaxNameLength {
 		r.errorf(pos, field, "%s", maxLenMsg)
 	}
 }
@@ -560,7 +560,7 @@ func (r *depsReader) readV2(root *Table) {
 func (r *depsReader) readBallerina(t *Table) {
 	// depsTomlVersionOf has checked that the version is a string.
 	v := t.Get("dependencies-toml-version").Value
-	if !depsIsIdentifier(v.Str, true) {
+	if !nmOnly(v.Str, true) {
 		r.errorf(v.Pos, "ballerina.dependencies-toml-version", "invalid 'toml-version' under [ballerina]: 'toml-version' should be a string")
 	}
 	if dv := t.Get("distribution-version"); dv != nil && dv.Value.Kind == KindString && version.IsValid(dv.Value.Str) {
@@ -583,24 +583,9 @@ func (r *depsReader) readPackage(t *Table, field string) {
 	r.unsupported(t, field, "package", "org", "name", "version", "scope", "transitive", "repository", "dependencies", "modules")
 	r.required(t, field, "[[package]]", "org", "name", "version")
 
-	org, orgPos, orgOK := r.str(t, "org", field)
-	if orgOK {
-		r.checkString(org, orgPos, field+".org", depsIsOrg,
-			"invalid 'org' under [[package]]: 'org' can only contain alphanumerics and underscores",
-			"invalid 'org' under [[package]]: maximum length of 'org' is 256 characters")
-	}
-	name, namePos, nameOK := r.str(t, "name", field)
-	if nameOK {
-		r.checkString(name, namePos, field+".name", depsIsName,
-			"invalid 'name' under [[package]]: 'name' can only contain alphanumerics, underscores and periods",
-			// The reference schema says [[dependency]] here.
-			"invalid 'name' under [[dependency]]: maximum length of 'name' is 256 characters")
-	}
-	ver, verPos, verOK := r.str(t, "version", field)
-	if verOK && !version.IsValid(ver) {
-		r.errorf(verPos, field+".version", "invalid 'version' under [[package]]: 'version' should be compatible with semver")
-		verOK = false
-	}
+	// The reference schema's maxLength message for a [[package]] name says
+	// [[dependency]]; the quirk is kept so the text matches.
+	org, name, ver, orgOK, nameOK, verOK := r.coordinates(t, field, "[[package]]", "[[dependency]]")
 	scope, scopePos, scopeOK := r.str(t, "scope", field)
 	if scopeOK && scope != ScopeTestOnly {
 		r.errorf(scopePos, field+".scope", "%s", depsMsgScope)
@@ -726,7 +711,7 @@ func (r *depsReader) readTools(root *Table) {
 // schema's regular expressions, matched the Java way: the whole string, with
 // '.' not matching line terminators.
 func (r *depsReader) checkToolName(s string, pos Pos, field, key string, periods, langExempt bool, patternMsg, maxLenMsg string) {
-	r.checkString(s, pos, field, func(s string) bool { return depsIsIdentifier(s, periods) }, patternMsg, maxLenMsg)
+	r.checkString(s, pos, field, func(s string) bool { return nmOnly(s, periods) }, patternMsg, maxLenMsg)
 	lines := !depsHasLineTerminator(s)
 	if !(lines && s != "" && s[0] != '_') { // ^(?!_).+
 		r.errorf(pos, field, "invalid '%s' under [[tool]]: '%s' cannot have initial underscore characters", key, key)
@@ -749,23 +734,7 @@ func (r *depsReader) readV1(root *Table) {
 	for i, t := range tables {
 		field := fmt.Sprintf("dependency[%d]", idx[i])
 		r.required(t, field, "[[dependency]]", "org", "name", "version")
-		org, orgPos, orgOK := r.str(t, "org", field)
-		if orgOK {
-			r.checkString(org, orgPos, field+".org", depsIsOrg,
-				"invalid 'org' under [[dependency]]: 'org' can only contain alphanumerics and underscores",
-				"invalid 'org' under [[dependency]]: maximum length of 'org' is 256 characters")
-		}
-		name, namePos, nameOK := r.str(t, "name", field)
-		if nameOK {
-			r.checkString(name, namePos, field+".name", depsIsName,
-				"invalid 'name' under [[dependency]]: 'name' can only contain alphanumerics, underscores and periods",
-				"invalid 'name' under [[dependency]]: maximum length of 'name' is 256 characters")
-		}
-		ver, verPos, verOK := r.str(t, "version", field)
-		if verOK && !version.IsValid(ver) {
-			r.errorf(verPos, field+".version", "invalid 'version' under [[dependency]]: 'version' should be compatible with semver")
-			verOK = false
-		}
+		org, name, ver, orgOK, nameOK, verOK := r.coordinates(t, field, "[[dependency]]", "[[dependency]]")
 		if !orgOK || !nameOK || !verOK {
 			continue
 		}
@@ -781,37 +750,40 @@ func (r *depsReader) readV1(root *Table) {
 	}
 }
 
+// coordinates reads and checks the org, name and version of a package
+// entry in table t, the parts every format revision shares. under names the
+// table in messages ("[[package]]"); nameLenUnder is the table the name's
+// maxLength message names. Each ok result is false when that key is
+// missing, of the wrong type or invalid.
+func (r *depsReader) coordinates(t *Table, field, under, nameLenUnder string) (org, name, ver string, orgOK, nameOK, verOK bool) {
+	var orgPos, namePos, verPos Pos
+	org, orgPos, orgOK = r.str(t, "org", field)
+	if orgOK {
+		r.checkString(org, orgPos, field+".org", depsIsOrg,
+			"invalid 'org' under "+under+": 'org' can only contain alphanumerics and underscores",
+			"invalid 'org' under "+under+": maximum length of 'org' is 256 characters")
+	}
+	name, namePos, nameOK = r.str(t, "name", field)
+	if nameOK {
+		r.checkString(name, namePos, field+".name", depsIsName,
+			"invalid 'name' under "+under+": 'name' can only contain alphanumerics, underscores and periods",
+			"invalid 'name' under "+nameLenUnder+": maximum length of 'name' is 256 characters")
+	}
+	ver, verPos, verOK = r.str(t, "version", field)
+	if verOK && !version.IsValid(ver) {
+		r.errorf(verPos, field+".version", "invalid 'version' under %s: 'version' should be compatible with semver", under)
+		verOK = false
+	}
+	return org, name, ver, orgOK, nameOK, verOK
+}
+
 // depsIsOrg matches the schema pattern ^[a-zA-Z0-9_]*$.
-func depsIsOrg(s string) bool { return depsIsIdentifier(s, false) }
+func depsIsOrg(s string) bool { return nmOnly(s, false) }
 
 // depsIsName matches the schema pattern ^[a-zA-Z0-9_.]*$.
-func depsIsName(s string) bool { return depsIsIdentifier(s, true) }
+func depsIsName(s string) bool { return nmOnly(s, true) }
 
-func depsIsIdentifier(s string, periods bool) bool {
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9', c == '_':
-		case c == '.' && periods:
-		default:
-			return false
-		}
-	}
-	return true
-}
 
-// depsUTF16Len is the length of s as Java's String.length counts it.
-func depsUTF16Len(s string) int {
-	n := 0
-	for _, c := range s {
-		if c >= 0x10000 {
-			n += 2
-		} else {
-			n++
-		}
-	}
-	return n
-}
 
 // depsHasLineTerminator reports whether s holds a character that Java's
 // regular-expression '.' does not match.

@@ -4,45 +4,16 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
-)
 
-// depsSharedDir is the shared conformance directory beside the checkout.
-// The files there are test inputs owned by the handout; they are read in
-// place, never copied into the repository.
-func depsSharedDir(tb testing.TB) string {
-	tb.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			tb.Fatal("cannot find the module root (go.mod) above the test directory")
-		}
-		dir = parent
-	}
-	shared := filepath.Join(dir, "..", "shared")
-	if _, err := os.Stat(shared); err != nil {
-		tb.Fatalf("the shared handout must sit beside the checkout: %v", err)
-	}
-	return shared
-}
+	"github.com/balcentral/balcentral/internal/handout"
+)
 
 func depsConformanceFile(tb testing.TB, name string) []byte {
 	tb.Helper()
-	data, err := os.ReadFile(filepath.Join(depsSharedDir(tb), "conformance", "dependencies-toml", name))
-	if err != nil {
-		tb.Fatalf("conformance file missing: %v", err)
-	}
-	return data
+	return handout.ReadFile(tb, "conformance", "dependencies-toml", name)
 }
 
 const (
@@ -479,7 +450,7 @@ func TestDependenciesTomlDiagnostics(t *testing.T) {
 // TestDependenciesTomlSchemaMessagesCovered checks that every message of the
 // reference schema is produced by a row of depsDiagTests.
 func TestDependenciesTomlSchemaMessagesCovered(t *testing.T) {
-	data, err := os.ReadFile(filepath.Join(depsSharedDir(t), "schemas", "dependencies-toml-schema.json"))
+	data, err := os.ReadFile(handout.Path(t, "schemas", "dependencies-toml-schema.json"))
 	if err != nil {
 		t.Fatal(err)
 	}

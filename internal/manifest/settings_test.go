@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/balcentral/balcentral/internal/handout"
 )
 
 var settingsCases = []struct {
@@ -97,7 +99,7 @@ func TestParseSettingsCases(t *testing.T) {
 }
 
 func TestParseSettingsSample(t *testing.T) {
-	path := filepath.Join(sharedDir(t), "conformance", "central-samples", "Settings.toml")
+	path := handout.Path(t, "conformance", "central-samples", "Settings.toml")
 	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
@@ -343,32 +345,10 @@ func TestSettingsHomeDir(t *testing.T) {
 // TestSettingsTestdata parses testdata/settings/NAME.toml and compares the
 // diagnostics with NAME.diags.
 func TestSettingsTestdata(t *testing.T) {
-	files, err := filepath.Glob(filepath.Join("testdata", "settings", "*.toml"))
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no testdata: %v", err)
-	}
-	for _, file := range files {
-		t.Run(filepath.Base(file), func(t *testing.T) {
-			data, err := os.ReadFile(file)
-			if err != nil {
-				t.Fatal(err)
-			}
-			wantData, err := os.ReadFile(strings.TrimSuffix(file, ".toml") + ".diags")
-			if err != nil {
-				t.Fatal(err)
-			}
-			want := []string{}
-			for _, line := range strings.Split(strings.TrimSpace(string(wantData)), "\n") {
-				if line != "" {
-					want = append(want, line)
-				}
-			}
-			_, diags := ParseSettings("Settings.toml", data)
-			if got := fmtDiags(diags); !reflect.DeepEqual(got, want) {
-				t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
-			}
-		})
-	}
+	runDiagsGolden(t, "settings", func(data []byte) Diagnostics {
+		_, diags := ParseSettings("Settings.toml", data)
+		return diags
+	})
 }
 
 // TestSettingsSchemaCovered checks the settings schema: every message it

@@ -42,7 +42,8 @@ import (
 	"strings"
 	"syscall"
 	"text/template"
-	"unicode/utf16"
+
+	"github.com/balcentral/balcentral/internal/manifest"
 )
 
 // Built-in templates of bal new.
@@ -57,8 +58,6 @@ const (
 var Templates = []string{TemplateDefault, TemplateMain, TemplateService, TemplateLib}
 
 const (
-	// MaxNameLength is the longest package (or organization) name allowed.
-	MaxNameLength = 256
 	// InitialVersion is the version a new package starts at.
 	InitialVersion = "0.1.0"
 	// DefaultOrg is the organization used when the user name is unknown.
@@ -143,9 +142,11 @@ func New(opts NewOptions) (*NewResult, error) {
 	}
 	dirName := filepath.Base(dest)
 
-	if nameLength(dirName) > MaxNameLength {
-		return nil, fmt.Errorf("invalid package name : '%s' :\nMaximum length of package name is %d characters.",
-			dirName, MaxNameLength)
+	// Upstream rejects an overlong directory name before anything else,
+	// rather than guessing a shorter name.
+	var nameErr *manifest.NameError
+	if errors.As(manifest.CheckPackageName(dirName), &nameErr) && nameErr.Problem == manifest.NameTooLong {
+		return nil, fmt.Errorf("invalid package name : '%s' :\n%s", dirName, nameErr.NewCommandMessage())
 	}
 	exists, err := checkDestination(dest, tmpl)
 	if err != nil {
@@ -381,38 +382,15 @@ func GuessPackageName(dirName, template string) string {
 	return name
 }
 
-// ValidatePackageName returns an error, worded for the user, when name is
-// not a valid package name: at most [MaxNameLength] characters of ASCII
-// letters, digits, underscores and periods, not only periods, no leading
-// digit, and no leading, trailing or consecutive underscores.
+// ValidatePackageName returns an error, worded as bal new words it, when
+// name is not a valid package name by the rules Ballerina.toml is checked
+// with ([manifest.CheckPackageName]).
 func ValidatePackageName(name string) error {
-	switch {
-	case name == "":
-		return errors.New("Package name cannot be empty.")
-	case nameLength(name) > MaxNameLength:
-		return fmt.Errorf("Maximum length of package name is %d characters.", MaxNameLength)
-	case pkgInvalidChars.MatchString(name) || strings.Trim(name, ".") == "":
-		return errors.New("Package name can only contain alphanumerics and underscores.")
-	case name[0] >= '0' && name[0] <= '9':
-		return errors.New("Package name cannot have initial numeric characters.")
-	case strings.HasPrefix(name, "_"):
-		return errors.New("Package name cannot have initial underscore characters.")
-	case strings.HasSuffix(name, "_"):
-		return errors.New("Package name cannot have trailing underscore characters.")
-	case strings.Contains(name, "__"):
-		return errors.New("Package name cannot have consecutive underscore characters.")
+	var nameErr *manifest.NameError
+	if errors.As(manifest.CheckPackageName(name), &nameErr) {
+		return errors.New(nameErr.NewCommandMessage())
 	}
 	return nil
-}
-
-// nameLength returns the length of name in UTF-16 code units, the unit the
-// reference implementation counts in.
-func nameLength(name string) int {
-	n := 0
-	for _, r := range name {
-		n += utf16.RuneLen(r)
-	}
-	return n
 }
 
 // entry is one file or directory of a template, relative to the package
@@ -469,7 +447,7 @@ func templateEntries(tmpl, org, name, dist string, skipMain bool) ([]entry, erro
 	}
 	addDir := func(rel string) { entries = append(entries, entry{rel: rel, dir: true}) }
 
-	entries = append(entries, entry{rel: manifestFile, data: manifest(tmpl, org, name, dist)})
+	entries = append(entries, entry{rel: manifestFile, data: manifestText(tmpl, org, name, dist)})
 	switch tmpl {
 	case TemplateDefault:
 		if !skipMain {
@@ -495,9 +473,9 @@ func templateEntries(tmpl, org, name, dist string, skipMain bool) ([]entry, erro
 	return entries, err
 }
 
-// manifest returns the Ballerina.toml of a new package. Names are quoted
+// manifestText returns the Ballerina.toml of a new package. Names are quoted
 // as-is: valid package and organization names need no escaping.
-func manifest(tmpl, org, name, dist string) []byte {
+func manifestText(tmpl, org, name, dist string) []byte {
 	var b strings.Builder
 	fmt.Fprintf(&b, "[package]\norg = %q\nname = %q\nversion = %q\ndistribution = %q\n", org, name, InitialVersion, dist)
 	if tmpl != TemplateLib {
