@@ -783,8 +783,6 @@ func depsIsOrg(s string) bool { return nmOnly(s, false) }
 // depsIsName matches the schema pattern ^[a-zA-Z0-9_.]*$.
 func depsIsName(s string) bool { return nmOnly(s, true) }
 
-
-
 // depsHasLineTerminator reports whether s holds a character that Java's
 // regular-expression '.' does not match.
 func depsHasLineTerminator(s string) bool {
