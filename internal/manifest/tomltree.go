@@ -1,10 +1,10 @@
 package manifest
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"math"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -117,7 +117,7 @@ func (e *syntaxError) Error() string { return e.Pos.String() + ": " + e.Msg }
 // parseTree parses data as a TOML document. On failure it returns a
 // *syntaxError locating the first problem.
 func parseTree(data []byte) (*Table, error) {
-	b := &treeBuilder{data: data, root: &Table{Pos: Pos{1, 1}, explicit: true}}
+	b := &treeBuilder{data: data, lines: newLineIndex(data), root: &Table{Pos: Pos{1, 1}, explicit: true}}
 	b.cur = b.root
 	b.p.Reset(data)
 	for b.p.NextExpression() {
@@ -139,7 +139,8 @@ func parseTree(data []byte) (*Table, error) {
 }
 
 type treeBuilder struct {
-	data []byte
+	data  []byte
+	lines lineIndex
 	p    unstable.Parser
 	root *Table
 	cur  *Table
@@ -150,27 +151,43 @@ func (b *treeBuilder) pos(r unstable.Range) Pos {
 	if off > len(b.data) {
 		off = len(b.data)
 	}
-	return offsetPos(b.data, off)
+	return b.lines.pos(off)
 }
 
-// offsetPos converts a byte offset into a line and column.
-func offsetPos(data []byte, off int) Pos {
-	before := data[:off]
-	line := bytes.Count(before, []byte{'\n'}) + 1
-	col := off - (bytes.LastIndexByte(before, '\n') + 1) + 1
-	return Pos{line, col}
+// lineIndex holds the offset at which each line starts, so that turning an
+// offset into a position costs a binary search rather than a scan from the
+// start of the file (which made large lock files quadratic to parse).
+type lineIndex []int
+
+func newLineIndex(data []byte) lineIndex {
+	idx := lineIndex{0}
+	for i, c := range data {
+		if c == '\n' {
+			idx = append(idx, i+1)
+		}
+	}
+	return idx
 }
+
+// pos converts a byte offset into a 1-based line and column.
+func (li lineIndex) pos(off int) Pos {
+	line := sort.Search(len(li), func(i int) bool { return li[i] > off }) // first line starting after off
+	return Pos{line, off - li[line-1] + 1}
+}
+
+// start returns the offset at which 1-based line starts.
+func (li lineIndex) start(line int) int { return li[line-1] }
 
 // posOfSlice locates a sub-slice of the input (a parser error highlight).
 func (b *treeBuilder) posOfSlice(s []byte) Pos {
 	if cap(s) == 0 {
-		return offsetPos(b.data, len(b.data))
+		return b.lines.pos(len(b.data))
 	}
 	off := cap(b.data) - cap(s)
 	if off < 0 || off > len(b.data) {
 		return Pos{1, 1}
 	}
-	return offsetPos(b.data, off)
+	return b.lines.pos(off)
 }
 
 func (b *treeBuilder) errAt(pos Pos, format string, args ...any) error {
@@ -262,13 +279,7 @@ func isArrayOfTables(v *Value) bool { return v.Kind == KindArray && v.Str == arr
 // headerPos finds the '[' that opens the header whose first key is at keyPos.
 func (b *treeBuilder) headerPos(keyPos Pos) Pos {
 	// Walk back on the key's line to the opening bracket; headers are one line.
-	lineStart := 0
-	for i, line := 0, 1; i < len(b.data) && line < keyPos.Line; i++ {
-		if b.data[i] == '\n' {
-			line++
-			lineStart = i + 1
-		}
-	}
+	lineStart := b.lines.start(keyPos.Line)
 	off := lineStart + keyPos.Col - 1
 	for i := off - 1; i >= lineStart && i < len(b.data); i-- {
 		if b.data[i] == '[' {
@@ -279,7 +290,7 @@ func (b *treeBuilder) headerPos(keyPos Pos) Pos {
 			break
 		}
 	}
-	return offsetPos(b.data, off)
+	return b.lines.pos(off)
 }
 
 // descend walks (creating implicit tables as needed) from t along parts.
