@@ -141,9 +141,9 @@ func parseTree(data []byte) (*Table, error) {
 type treeBuilder struct {
 	data  []byte
 	lines lineIndex
-	p    unstable.Parser
-	root *Table
-	cur  *Table
+	p     unstable.Parser
+	root  *Table
+	cur   *Table
 }
 
 func (b *treeBuilder) pos(r unstable.Range) Pos {
