@@ -706,8 +706,18 @@ func TestSchemaTypesEnforced(t *testing.T) {
 	if len(rows) < 50 {
 		t.Fatalf("only %d rows generated", len(rows))
 	}
+	checkSchemaTypeRows(t, rows, func(src []byte) Diagnostics {
+		_, diags := ParseBallerinaToml("Ballerina.toml", src, testDefaults)
+		return diags
+	})
+}
+
+// checkSchemaTypeRows parses each generated row and requires its expected
+// message among the diagnostics, as a positioned error.
+func checkSchemaTypeRows(t *testing.T, rows []schemaRow, parse func([]byte) Diagnostics) {
+	t.Helper()
 	for _, r := range rows {
-		_, diags := ParseBallerinaToml("Ballerina.toml", []byte(r.src), testDefaults)
+		diags := parse([]byte(r.src))
 		found := false
 		for _, d := range diags {
 			if d.Message == r.want && d.Severity == SeverityError && d.Pos.IsValid() {

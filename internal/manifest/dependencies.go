@@ -616,18 +616,8 @@ func (r *depsReader) readPackageRefs(pkg *Table, field string) []PackageRef {
 	for i, t := range tables {
 		f := fmt.Sprintf("%s.dependencies[%d]", field, idx[i])
 		r.unsupported(t, f, "dependencies", "org", "name")
-		org, orgPos, orgOK := r.str(t, "org", f)
-		if orgOK {
-			r.checkString(org, orgPos, f+".org", depsIsOrg,
-				"invalid 'org' under 'dependencies': 'org' can only contain alphanumerics and underscores",
-				"invalid 'org' under 'dependencies': maximum length of 'org' is 256 characters")
-		}
-		name, namePos, nameOK := r.str(t, "name", f)
-		if nameOK {
-			r.checkString(name, namePos, f+".name", depsIsName,
-				"invalid 'name' under 'dependencies': 'name' can only contain alphanumerics, underscores and periods",
-				"invalid 'name' under 'dependencies': maximum length of 'name' is 256 characters")
-		}
+		org, orgOK := r.identifier(t, "org", f, "'dependencies'", false, "")
+		name, nameOK := r.identifier(t, "name", f, "'dependencies'", true, "")
 		if orgOK && nameOK {
 			refs = append(refs, PackageRef{Org: org, Name: name})
 		}
@@ -641,27 +631,14 @@ func (r *depsReader) readModules(pkg *Table, field string) []LockedModule {
 	for i, t := range tables {
 		f := fmt.Sprintf("%s.modules[%d]", field, idx[i])
 		r.unsupported(t, f, "modules", "org", "packageName", "version", "moduleName")
-		org, orgPos, orgOK := r.str(t, "org", f)
-		if orgOK {
-			r.checkString(org, orgPos, f+".org", depsIsOrg,
-				"invalid 'org' under 'modules': 'org' can only contain alphanumerics and underscores",
-				"invalid 'org' under 'modules': maximum length of 'org' is 256 characters")
-		}
-		pkgName, pkgPos, pkgOK := r.str(t, "packageName", f)
-		if pkgOK {
-			r.checkString(pkgName, pkgPos, f+".packageName", depsIsName,
-				"invalid 'packageName' under 'modules': 'packageName' can only contain alphanumerics, underscores and periods",
-				"invalid 'packageName' under 'modules': 'packageName' can only contain maximum length is 256 characters")
-		}
+		org, orgOK := r.identifier(t, "org", f, "'modules'", false, "")
+		// The schema's maxLength text for packageName is garbled upstream; kept verbatim.
+		pkgName, pkgOK := r.identifier(t, "packageName", f, "'modules'", true,
+			"invalid 'packageName' under 'modules': 'packageName' can only contain maximum length is 256 characters")
 		if v, vPos, ok := r.str(t, "version", f); ok && !version.IsValid(v) {
 			r.errorf(vPos, f+".version", "invalid 'version' under [[package]]: 'version' should be compatible with semver")
 		}
-		modName, modPos, modOK := r.str(t, "moduleName", f)
-		if modOK {
-			r.checkString(modName, modPos, f+".moduleName", depsIsName,
-				"invalid 'moduleName' under 'modules': 'moduleName' can only contain alphanumerics, underscores and periods",
-				"invalid 'moduleName' under 'modules': maximum length of 'moduleName' is 256 characters")
-		}
+		modName, modOK := r.identifier(t, "moduleName", f, "'modules'", true, "")
 		if orgOK && pkgOK && modOK {
 			mods = append(mods, LockedModule{Org: org, PackageName: pkgName, ModuleName: modName})
 		}
@@ -750,25 +727,39 @@ func (r *depsReader) readV1(root *Table) {
 	}
 }
 
+// identifier reads the string key of table t and checks it against the
+// schema's identifier rule: ASCII letters, digits and underscores (and
+// periods when periods is set), at most 256 characters. The messages follow
+// the schema's template "invalid '<key>' under <under>: ..."; lenMsg, when
+// not empty, replaces the maxLength text where the schema deviates from it.
+// ok is false when the key is missing or not a string.
+func (r *depsReader) identifier(t *Table, key, field, under string, periods bool, lenMsg string) (value string, ok bool) {
+	value, pos, ok := r.str(t, key, field)
+	if !ok {
+		return "", false
+	}
+	chars := "alphanumerics and underscores"
+	if periods {
+		chars = "alphanumerics, underscores and periods"
+	}
+	if lenMsg == "" {
+		lenMsg = fmt.Sprintf("invalid '%s' under %s: maximum length of '%s' is 256 characters", key, under, key)
+	}
+	r.checkString(value, pos, field+"."+key, func(s string) bool { return nmOnly(s, periods) },
+		fmt.Sprintf("invalid '%s' under %s: '%s' can only contain %s", key, under, key, chars), lenMsg)
+	return value, true
+}
+
 // coordinates reads and checks the org, name and version of a package
 // entry in table t, the parts every format revision shares. under names the
 // table in messages ("[[package]]"); nameLenUnder is the table the name's
 // maxLength message names. Each ok result is false when that key is
 // missing, of the wrong type or invalid.
 func (r *depsReader) coordinates(t *Table, field, under, nameLenUnder string) (org, name, ver string, orgOK, nameOK, verOK bool) {
-	var orgPos, namePos, verPos Pos
-	org, orgPos, orgOK = r.str(t, "org", field)
-	if orgOK {
-		r.checkString(org, orgPos, field+".org", depsIsOrg,
-			"invalid 'org' under "+under+": 'org' can only contain alphanumerics and underscores",
-			"invalid 'org' under "+under+": maximum length of 'org' is 256 characters")
-	}
-	name, namePos, nameOK = r.str(t, "name", field)
-	if nameOK {
-		r.checkString(name, namePos, field+".name", depsIsName,
-			"invalid 'name' under "+under+": 'name' can only contain alphanumerics, underscores and periods",
-			"invalid 'name' under "+nameLenUnder+": maximum length of 'name' is 256 characters")
-	}
+	org, orgOK = r.identifier(t, "org", field, under, false, "")
+	name, nameOK = r.identifier(t, "name", field, under, true,
+		"invalid 'name' under "+nameLenUnder+": maximum length of 'name' is 256 characters")
+	var verPos Pos
 	ver, verPos, verOK = r.str(t, "version", field)
 	if verOK && !version.IsValid(ver) {
 		r.errorf(verPos, field+".version", "invalid 'version' under %s: 'version' should be compatible with semver", under)
@@ -776,12 +767,6 @@ func (r *depsReader) coordinates(t *Table, field, under, nameLenUnder string) (o
 	}
 	return org, name, ver, orgOK, nameOK, verOK
 }
-
-// depsIsOrg matches the schema pattern ^[a-zA-Z0-9_]*$.
-func depsIsOrg(s string) bool { return nmOnly(s, false) }
-
-// depsIsName matches the schema pattern ^[a-zA-Z0-9_.]*$.
-func depsIsName(s string) bool { return nmOnly(s, true) }
 
 // depsHasLineTerminator reports whether s holds a character that Java's
 // regular-expression '.' does not match.
