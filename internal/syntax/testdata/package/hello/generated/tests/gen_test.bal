@@ -1,0 +1,6 @@
+import ballerina/test;
+
+@test:Config {}
+function testNewId() {
+    test:assertTrue(newId().length() > 0);
+}

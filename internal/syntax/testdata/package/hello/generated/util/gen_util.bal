@@ -1,0 +1,2 @@
+// AUTO-GENERATED FILE.
+public const VERSION = "1.0.0";
