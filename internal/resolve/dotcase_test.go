@@ -368,14 +368,80 @@ func compareGraphs(actual, expected map[string]graphNodeKey) string {
 	return ""
 }
 
-// findFile looks a file up in the case directory first, then the suite
-// directory (§16.2); "" when neither has it.
-func findFile(suiteDir, caseDir, rel string) string {
-	for _, dir := range []string{caseDir, suiteDir} {
-		p := filepath.Join(dir, rel)
-		if _, err := os.Stat(p); err == nil {
-			return p
-		}
+// reconstructedRoot holds the input files and expected graphs that this
+// copy of the corpus lacks and that were recovered from upstream or
+// reconstructed from a case's description and its siblings; it mirrors the
+// corpus layout (suite-x/case-NNNN/<file>). See its README.md.
+const reconstructedRoot = "testdata/reconstructed"
+
+// caseFiles resolves the files of one conformance case. Every file is looked
+// up in this order:
+//
+//  1. the case directory of the corpus;
+//  2. testdata/reconstructed/<suite>/<case> (this repository);
+//  3. the suite directory of the corpus.
+//
+// Steps 1 and 3 are the upstream rule (§16.2, TestCaseFilePaths). Step 2
+// only fills gaps: a reconstructed file never hides a file the case itself
+// has, while it does take precedence over the suite-level default, as a
+// case-level upstream file would. The local repository is the exception:
+// it is a set of per-package files, so the package files of a
+// reconstructed repositories/local directory are added to the corpus local
+// repository (case or suite directory, upstream rule), never replacing a
+// package version the corpus defines.
+//
+// Every reconstructed file that is used is recorded, so that the harness
+// can log it and report the files no pair uses.
+type caseFiles struct {
+	suiteDir, caseDir string
+	reconDir          string // testdata/reconstructed/<suite>/<case>
+	used              []string
+}
+
+func newCaseFiles(suiteDir, caseDir string) *caseFiles {
+	return &caseFiles{
+		suiteDir: suiteDir,
+		caseDir:  caseDir,
+		reconDir: filepath.Join(reconstructedRoot, filepath.Base(suiteDir), filepath.Base(caseDir)),
+	}
+}
+
+// find returns the path of rel by the lookup order above; "" when none of
+// the three directories has it.
+func (f *caseFiles) find(rel string) string {
+	if p := filepath.Join(f.caseDir, rel); fileExists(p) {
+		return p
+	}
+	if p := filepath.Join(f.reconDir, rel); fileExists(p) {
+		f.use(p)
+		return p
+	}
+	if p := filepath.Join(f.suiteDir, rel); fileExists(p) {
+		return p
 	}
 	return ""
+}
+
+func (f *caseFiles) use(p string) {
+	for _, u := range f.used {
+		if u == p {
+			return
+		}
+	}
+	f.used = append(f.used, p)
+}
+
+// localPackageFiles returns the package files of the local repository: those
+// of the corpus (the case's repositories/local, else the suite's), then
+// those of the reconstructed repositories/local of the case.
+func (f *caseFiles) localPackageFiles() (corpus, recon []string) {
+	rel := filepath.Join("repositories", "local")
+	for _, dir := range []string{f.caseDir, f.suiteDir} {
+		if p := filepath.Join(dir, rel); fileExists(p) {
+			corpus, _ = filepath.Glob(filepath.Join(p, "*.dot"))
+			break
+		}
+	}
+	recon, _ = filepath.Glob(filepath.Join(f.reconDir, rel, "*.dot"))
+	return corpus, recon
 }

@@ -332,6 +332,16 @@ func (e *engine) requestFor(n dnode, bd *blendedDep) (request, bool) {
 	case version.Less:
 		return base, true
 	}
+	if bd.origin == originLocked && !e.b.vertices[e.b.root].deps[n.id()] {
+		// The root does not depend on this package directly, so its lock
+		// entry only records what an earlier graph of some parent needed.
+		// When that parent's upgrade brings in an incompatible version, the
+		// parent's new graph is what counts, and the stale entry must not be
+		// reported as a conflict (spec §9: parent upgrades cause no false
+		// conflicts; upstream #44510). A version pinned in Ballerina.toml,
+		// or a locked direct dependency, still conflicts.
+		return base, true
+	}
 	file := "Dependencies.toml"
 	if bd.origin == originUser {
 		file = "Ballerina.toml"

@@ -651,3 +651,51 @@ func TestWriteTextAndJSON(t *testing.T) {
 		}
 	}
 }
+
+// TestStaleLockEntryAfterParentUpgrade checks spec §9: when a SOFT build
+// upgrades a direct dependency whose new graph needs an incompatible version
+// of a package the root does not import, the old lock entry of that package
+// is stale and must not cause a conflict. A locked version of a package the
+// root imports directly still conflicts.
+func TestStaleLockEntryAfterParentUpgrade(t *testing.T) {
+	central := func(t *testing.T) *repository.Memory {
+		return memRepo(t, "central", repository.KindCentral,
+			pv{id: "t/x:1.0.0", deps: []string{"t/y:1.1.0"}},
+			pv{id: "t/y:1.1.0", deps: []string{"t/z:0.2.0"}},
+			pv{id: "t/z:0.2.0"},
+			pv{id: "t/x:1.1.0", deps: []string{"t/w:1.2.0"}},
+			pv{id: "t/w:1.2.0", deps: []string{"t/z:0.3.0"}},
+			pv{id: "t/z:0.3.0"},
+		)
+	}
+	t.Run("transitive entry is stale", func(t *testing.T) {
+		req := baseRequest("t/x")
+		req.Repositories.Central = central(t)
+		req.Lock = lock("myorg/app:0.1.0", []string{"t/x:1.0.0"}, "t/y:1.1.0", "t/z:0.2.0")
+		req.Mode = Soft
+		res := mustResolve(t, req)
+		if res.HasErrors() {
+			t.Fatalf("unexpected errors: %q", messages(res))
+		}
+		for _, want := range [][3]string{{"t", "x", "1.1.0"}, {"t", "w", "1.2.0"}, {"t", "z", "0.3.0"}} {
+			if got := versionOf(t, res, want[0], want[1]); got != want[2] {
+				t.Errorf("%s/%s = %s, want %s", want[0], want[1], got, want[2])
+			}
+		}
+		if n := res.Graph.Node("t", "y"); n != nil {
+			t.Errorf("t/y:%s is still in the graph after its parent moved on", n.Version)
+		}
+	})
+	t.Run("direct entry still conflicts", func(t *testing.T) {
+		req := baseRequest("t/x", "t/z")
+		req.Repositories.Central = central(t)
+		req.Lock = lock("myorg/app:0.1.0", []string{"t/x:1.0.0", "t/z:0.2.0"}, "t/y:1.1.0")
+		req.Mode = Soft
+		res := mustResolve(t, req)
+		if !res.HasErrors() {
+			var b strings.Builder
+			res.Graph.WriteText(&b)
+			t.Fatalf("no conflict reported for a locked direct dependency; graph:\n%s", b.String())
+		}
+	})
+}
