@@ -19,7 +19,10 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/balcentral/balcentral/internal/balcli/buildcmd"
+	"github.com/balcentral/balcentral/internal/balcli/cleancmd"
 	"github.com/balcentral/balcentral/internal/balcli/cmdenv"
+	"github.com/balcentral/balcentral/internal/balcli/graphcmd"
 	"github.com/balcentral/balcentral/internal/balcli/helptext"
 	"github.com/balcentral/balcentral/internal/balcli/newcmd"
 	"github.com/balcentral/balcentral/internal/balcli/versioncmd"
@@ -54,6 +57,9 @@ func run(env *cmdenv.Env, args []string) int {
 func commands(env *cmdenv.Env) []*cobra.Command {
 	return []*cobra.Command{
 		newcmd.NewCmdNew(env, nil),
+		buildcmd.NewCmdBuild(env, nil),
+		graphcmd.NewCmdGraph(env, nil),
+		cleancmd.NewCmdClean(env, nil),
 		versioncmd.NewCmdVersion(env, nil),
 	}
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/balcentral/balcentral/internal/balcli/cmdenv"
 	"github.com/balcentral/balcentral/internal/iostreams"
+	"github.com/balcentral/balcentral/internal/version"
 )
 
 // testEnv returns an environment working in a fresh directory as user
@@ -26,6 +27,8 @@ func testEnv(t *testing.T) (*cmdenv.Env, *bytes.Buffer, *bytes.Buffer) {
 		Getenv:   func(string) string { return "" },
 		Now:      func() time.Time { return time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC) },
 		UserName: func() string { return "testuser" },
+
+		Distribution: version.DistributionShort,
 	}, out, errOut
 }
 

@@ -35,7 +35,7 @@ func TestScripts(t *testing.T) {
 			env.Setenv("REALWORK", real)
 			env.Setenv("HOME", home)
 			env.Setenv("USER", "testuser")
-			return os.Mkdir(home, 0o755)
+			return os.MkdirAll(home, 0o755)
 		},
 	})
 }

@@ -90,7 +90,8 @@ func Resolve(ctx context.Context, req Request) (*Result, error) {
 		return nil, err
 	}
 	// 2) The static graph.
-	if err := e.populate(ctx, direct); err != nil {
+	missing, err := e.populate(ctx, direct)
+	if err != nil {
 		return nil, err
 	}
 	// 3) Version updates.
@@ -104,6 +105,13 @@ func Resolve(ctx context.Context, req Request) (*Result, error) {
 	// 5) Finalize.
 	e.b.removeDangling()
 	g := e.finalGraph()
+	// A direct dependency no repository provides, and that did not enter
+	// the graph some other way, leaves its imports unresolved.
+	for _, dd := range missing {
+		if g.Node(dd.id.org, dd.id.name) == nil {
+			unresolved = append(unresolved, dd.imports...)
+		}
+	}
 	e.diags = append(e.diags, e.b.diags...)
 	e.explainConflicts(g)
 	e.reportCycles(g)
@@ -135,8 +143,8 @@ func (e *engine) modeFor(bd *blendedDep) LockingMode {
 }
 
 // populate is step 2: resolve the direct dependencies and merge their
-// graphs.
-func (e *engine) populate(ctx context.Context, direct []*directDep) error {
+// graphs. It returns the direct dependencies that no repository provides.
+func (e *engine) populate(ctx context.Context, direct []*directDep) ([]*directDep, error) {
 	var reqs []request
 	for _, dd := range direct {
 		d := desc{org: dd.id.org, name: dd.id.name}
@@ -179,21 +187,27 @@ func (e *engine) populate(ctx context.Context, direct []*directDep) error {
 	}
 	resps, err := e.resolveAll(ctx, reqs)
 	if err != nil {
-		return err
+		return nil, err
 	}
+	var missing []*directDep
 	for _, r := range resps {
 		if !r.ok {
+			for _, dd := range direct {
+				if dd.id == r.req.d.id() {
+					missing = append(missing, dd)
+				}
+			}
 			continue
 		}
 		n := dnode{desc: r.d, scope: r.req.scope, kind: r.req.kind}
 		if e.b.addDependency(e.b.root, n, false) == accepted {
 			e.setRes(n.id(), r)
 			if err := e.merge(ctx, r, n.scope, n.kind); err != nil {
-				return err
+				return nil, err
 			}
 		}
 	}
-	return nil
+	return missing, nil
 }
 
 func (e *engine) setRes(id pkgID, r response) {

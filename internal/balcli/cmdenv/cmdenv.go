@@ -21,6 +21,8 @@ import (
 	"time"
 
 	"github.com/balcentral/balcentral/internal/iostreams"
+	"github.com/balcentral/balcentral/internal/manifest"
+	"github.com/balcentral/balcentral/internal/version"
 )
 
 // Env is the environment of one bal invocation.
@@ -37,18 +39,84 @@ type Env struct {
 	// UserName returns the name of the user running bal, "" when unknown.
 	// bal new derives the default organization from it.
 	UserName func() string
+	// Distribution is the short version of the Ballerina distribution bal
+	// emulates, e.g. "2201.13.0": version.DistributionShort unless
+	// $BALCENTRAL_DISTRIBUTION names another (see [DistributionSetting]).
+	// It is recorded in Dependencies.toml and target/build, filters the
+	// Central cache and drives the distribution-change warnings.
+	Distribution string
+	// HomeDir returns the Ballerina home directory: $BALLERINA_HOME_DIR,
+	// else ~/.ballerina.
+	HomeDir func() (string, error)
+	// ConfigErr is the problem New found with a setting read from the
+	// environment ($BALCENTRAL_DISTRIBUTION, $BALCENTRAL_NOW), nil when
+	// there is none. New then leaves the setting at its default; commands
+	// that depend on Distribution or Now return ConfigErr instead of
+	// running with a value the user did not ask for.
+	ConfigErr error
 }
+
+// Environment variables read by New.
+const (
+	// EnvDistribution overrides the distribution bal emulates.
+	EnvDistribution = "BALCENTRAL_DISTRIBUTION"
+	// EnvNow fixes the clock, in RFC 3339 ("2026-03-01T09:00:00Z"). It is
+	// a testing aid: scripts use it to build "25 hours later" and to
+	// compare target/build byte for byte.
+	EnvNow = "BALCENTRAL_NOW"
+)
 
 // New returns the environment of the running process around ios.
 func New(ios *iostreams.IOStreams) *Env {
 	env := &Env{
-		IO:     ios,
-		Getwd:  os.Getwd,
-		Getenv: os.Getenv,
-		Now:    time.Now,
+		IO:           ios,
+		Getwd:        os.Getwd,
+		Getenv:       os.Getenv,
+		Now:          time.Now,
+		Distribution: version.DistributionShort,
 	}
 	env.UserName = func() string { return userName(env.Getenv, user.Current) }
+	env.HomeDir = func() (string, error) { return manifest.HomeDir(env.Getenv, os.UserHomeDir) }
+	dist, distErr := DistributionSetting(env.Getenv(EnvDistribution))
+	if distErr == nil {
+		env.Distribution = dist
+	}
+	now, nowErr := clockSetting(env.Getenv(EnvNow))
+	if nowErr == nil && now != nil {
+		env.Now = now
+	}
+	env.ConfigErr = errors.Join(distErr, nowErr)
 	return env
+}
+
+// DistributionSetting returns the distribution named by a
+// BALCENTRAL_DISTRIBUTION value: version.DistributionShort for "", else
+// the value itself when it is a short Swan Lake distribution version
+// (2201.<update>.<patch>, no pre-release or build suffix).
+func DistributionSetting(value string) (string, error) {
+	if value == "" {
+		return version.DistributionShort, nil
+	}
+	v, err := version.Parse(value)
+	if err != nil || v.IsPreRelease() || v.Build() != "" || v.Major() != "2201" {
+		return "", fmt.Errorf("invalid %s '%s': expected a short Swan Lake distribution version such as %s",
+			EnvDistribution, value, version.DistributionShort)
+	}
+	return v.String(), nil
+}
+
+// clockSetting returns a clock fixed at the time a BALCENTRAL_NOW value
+// names, or nil for "".
+func clockSetting(value string) (func() time.Time, error) {
+	if value == "" {
+		return nil, nil
+	}
+	t, err := time.Parse(time.RFC3339, value)
+	if err != nil {
+		return nil, fmt.Errorf("invalid %s '%s': expected a time in RFC 3339 format such as 2026-03-01T09:00:00Z",
+			EnvNow, value)
+	}
+	return func() time.Time { return t }, nil
 }
 
 // userName returns $USER, else $USERNAME (Windows), else the account name of

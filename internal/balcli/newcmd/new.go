@@ -17,7 +17,6 @@ import (
 	"github.com/balcentral/balcentral/internal/balcli/helptext"
 	"github.com/balcentral/balcentral/internal/iostreams"
 	"github.com/balcentral/balcentral/internal/project"
-	"github.com/balcentral/balcentral/internal/version"
 )
 
 // Options holds the dependencies and arguments of one `bal new`.
@@ -25,6 +24,10 @@ type Options struct {
 	IO       *iostreams.IOStreams
 	Getwd    func() (string, error)
 	UserName func() string
+	// Distribution is the short distribution version recorded in
+	// Ballerina.toml; ConfigErr, when set, is returned instead of running.
+	Distribution string
+	ConfigErr    error
 
 	// Path is the package directory as typed on the command line.
 	Path string
@@ -35,7 +38,7 @@ type Options struct {
 // NewCmdNew returns the `bal new` command. When runF is not nil it is called
 // with the parsed options instead of creating the package.
 func NewCmdNew(env *cmdenv.Env, runF func(*Options) error) *cobra.Command {
-	opts := &Options{IO: env.IO, Getwd: env.Getwd, UserName: env.UserName}
+	opts := &Options{IO: env.IO, Getwd: env.Getwd, UserName: env.UserName, Distribution: env.Distribution, ConfigErr: env.ConfigErr}
 	cmd := &cobra.Command{
 		Use:   "new <project-path>",
 		Short: "Create a new Ballerina package",
@@ -93,6 +96,9 @@ $ bal new .`,
 }
 
 func run(opts *Options) error {
+	if opts.ConfigErr != nil {
+		return opts.ConfigErr
+	}
 	dest := opts.Path
 	if !filepath.IsAbs(dest) {
 		wd, err := opts.Getwd()
@@ -105,7 +111,7 @@ func run(opts *Options) error {
 		Path:         dest,
 		Template:     opts.Template,
 		Org:          project.GuessOrgName(opts.UserName()),
-		Distribution: version.DistributionShort,
+		Distribution: opts.Distribution,
 	})
 	if err != nil {
 		var de *project.DestinationError

@@ -164,6 +164,8 @@ func TestRun(t *testing.T) {
 				UserName: func() string { return "John.Doe" },
 				Path:     expand(tt.path),
 				Template: tt.template,
+
+				Distribution: version.DistributionShort,
 			}
 			err := run(opts)
 			if tt.wantErr != "" {

@@ -19,12 +19,16 @@ type Options struct {
 	IO *iostreams.IOStreams
 	// BuildVersion returns the version of this bal build.
 	BuildVersion func() string
+	// Distribution is the short distribution version bal emulates
+	// ("2201.13.0"); ConfigErr, when set, is returned instead of printing.
+	Distribution string
+	ConfigErr    error
 }
 
 // NewCmdVersion returns the `bal version` command. When runF is not nil it is
 // called with the options instead of printing.
 func NewCmdVersion(env *cmdenv.Env, runF func(*Options) error) *cobra.Command {
-	opts := &Options{IO: env.IO, BuildVersion: buildVersion}
+	opts := &Options{IO: env.IO, BuildVersion: buildVersion, Distribution: env.Distribution, ConfigErr: env.ConfigErr}
 	return &cobra.Command{
 		Use:   "version",
 		Short: "Print the Ballerina version",
@@ -50,8 +54,16 @@ Packages created by bal new record the distribution version in Ballerina.toml.`,
 }
 
 func run(opts *Options) error {
+	if opts.ConfigErr != nil {
+		return opts.ConfigErr
+	}
 	out := opts.IO.Out
-	fmt.Fprintf(out, "Ballerina %s (Swan Lake Update %v)\n", version.DistributionShort, version.DistributionUpdate)
+	// A short Swan Lake version is 2201.<update>.<patch>.
+	v, err := version.Parse(opts.Distribution)
+	if err != nil {
+		return fmt.Errorf("invalid distribution version %q: %w", opts.Distribution, err)
+	}
+	fmt.Fprintf(out, "Ballerina %s (Swan Lake Update %s)\n", v, v.Minor())
 	fmt.Fprintf(out, "Language specification %s\n", version.LanguageSpecVersion)
 	fmt.Fprintf(out, "balcentral bal %s\n", opts.BuildVersion())
 	return nil

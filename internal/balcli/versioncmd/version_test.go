@@ -48,18 +48,36 @@ func TestNewCmdVersion(t *testing.T) {
 }
 
 func TestRun(t *testing.T) {
-	ios, _, out, errOut := iostreams.Test()
-	err := run(&Options{IO: ios, BuildVersion: func() string { return "v1.2.3" }})
-	if err != nil {
-		t.Fatal(err)
+	tests := []struct {
+		dist, wantFirst string
+	}{
+		{version.DistributionShort, fmt.Sprintf("Ballerina %s (Swan Lake Update %v)", version.DistributionShort, version.DistributionUpdate)},
+		{"2201.9.2", "Ballerina 2201.9.2 (Swan Lake Update 9)"},
 	}
-	want := fmt.Sprintf("Ballerina %s (Swan Lake Update %v)\nLanguage specification %s\nbalcentral bal v1.2.3\n",
-		version.DistributionShort, version.DistributionUpdate, version.LanguageSpecVersion)
-	if got := out.String(); got != want {
-		t.Errorf("stdout = %q, want %q", got, want)
+	for _, tt := range tests {
+		ios, _, out, errOut := iostreams.Test()
+		err := run(&Options{IO: ios, BuildVersion: func() string { return "v1.2.3" }, Distribution: tt.dist})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := fmt.Sprintf("%s\nLanguage specification %s\nbalcentral bal v1.2.3\n", tt.wantFirst, version.LanguageSpecVersion)
+		if got := out.String(); got != want {
+			t.Errorf("stdout = %q, want %q", got, want)
+		}
+		if errOut.Len() != 0 {
+			t.Errorf("stderr = %q, want empty", errOut)
+		}
 	}
-	if errOut.Len() != 0 {
-		t.Errorf("stderr = %q, want empty", errOut)
+}
+
+func TestRunConfigError(t *testing.T) {
+	ios, _, out, _ := iostreams.Test()
+	bad := errors.New("invalid BALCENTRAL_DISTRIBUTION 'x'")
+	if err := run(&Options{IO: ios, Distribution: version.DistributionShort, ConfigErr: bad}); err != bad {
+		t.Errorf("run error = %v, want %v", err, bad)
+	}
+	if out.Len() != 0 {
+		t.Errorf("stdout = %q, want nothing printed", out)
 	}
 }
 

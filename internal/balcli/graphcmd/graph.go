@@ -1,0 +1,198 @@
+// Package graphcmd implements `bal graph`, which resolves the dependencies
+// of a package exactly as `bal build` would and prints the dependency
+// graph, writing nothing.
+//
+// The graph goes to stdout: Graphviz DOT in the reference toolchain's
+// layout (formats.md §13) followed by a newline, an indented tree, or JSON.
+// Warnings and errors go to stderr as `bal build` prints them. When
+// resolution fails, the graph is still printed (conflicting packages carry
+// error="true") and bal exits with status 1.
+package graphcmd
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/balcentral/balcentral/internal/balcli/cmdenv"
+	"github.com/balcentral/balcentral/internal/balcli/helptext"
+	"github.com/balcentral/balcentral/internal/iostreams"
+	"github.com/balcentral/balcentral/internal/project"
+	"github.com/balcentral/balcentral/internal/resolve"
+)
+
+// Options holds the dependencies and arguments of one `bal graph`.
+type Options struct {
+	IO           *iostreams.IOStreams
+	Getwd        func() (string, error)
+	Getenv       func(string) string
+	Now          func() time.Time
+	UserName     func() string
+	HomeDir      func() (string, error)
+	Distribution string
+	// ConfigErr is cmdenv.Env.ConfigErr: a bad setting in the environment.
+	ConfigErr error
+	// Remote connects Central to a remote registry; nil for none.
+	Remote project.RemoteFunc
+
+	// Path is the package path as typed, "" for the current directory.
+	Path string
+	// Format is one of project.GraphFormats.
+	Format string
+	// Sticky and Offline are --sticky and --offline, nil when not given.
+	Sticky, Offline *bool
+	// LockingMode is --locking-mode, nil when not given.
+	LockingMode *resolve.LockingMode
+	// TargetDir is --target-dir as typed; its build file decides whether
+	// the 24-hour window applies.
+	TargetDir string
+}
+
+// NewCmdGraph returns the `bal graph` command. When runF is not nil it is
+// called with the parsed options instead of resolving.
+func NewCmdGraph(env *cmdenv.Env, runF func(*Options) error) *cobra.Command {
+	opts := &Options{IO: env.IO, Getwd: env.Getwd, Getenv: env.Getenv, Now: env.Now, UserName: env.UserName,
+		HomeDir: env.HomeDir, Distribution: env.Distribution, ConfigErr: env.ConfigErr}
+	var (
+		sticky, offline bool
+		lockingMode     string
+	)
+	cmd := &cobra.Command{
+		Use:   "graph [<package-path>]",
+		Short: "Print the dependency graph of a package",
+		Long: `Resolve the dependencies of the package in <package-path> (default:
+the current directory, or the package it lies in) the way 'bal build'
+would, and print the resolved graph. Nothing is written: not
+Dependencies.toml, not target/build.
+
+Formats (--format):
+  dot    Graphviz DOT, one record node per package labelled with its
+         version; test-only packages are marked scope="testOnly",
+         local-repository ones repo="local", conflicting ones
+         error="true". Language libraries are left out. Render it with
+         'dot -Tsvg'.
+  text   An indented tree from the package; a package shown before is
+         marked (*).
+  json   Every package with its version, scope, repository and direct
+         dependencies.`,
+		Example: `# Draw the dependency graph of the package in the current directory
+$ bal graph | dot -Tsvg > graph.svg
+
+# The same graph as a tree, using the locked versions only
+$ bal graph --format text --sticky`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) > 1 {
+				return cmdenv.UsageErrorf("too many arguments")
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 1 {
+				opts.Path = args[0]
+			}
+			if !slices.Contains(project.GraphFormats, opts.Format) {
+				return cmdenv.UsageErrorf("invalid value '%s' for --format: expected one of %s",
+					opts.Format, strings.Join(project.GraphFormats, ", "))
+			}
+			flags := cmd.Flags()
+			if flags.Changed("sticky") {
+				opts.Sticky = &sticky
+			}
+			if flags.Changed("offline") {
+				opts.Offline = &offline
+			}
+			if flags.Changed("locking-mode") {
+				m, err := project.ParseLockingMode(lockingMode)
+				if err != nil {
+					return &cmdenv.UsageError{Err: err}
+				}
+				opts.LockingMode = &m
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return run(cmd.Context(), opts)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&opts.Format, "format", project.GraphDOT, "The output format: "+strings.Join(project.GraphFormats, ", ")+".")
+	f.BoolVar(&sticky, "sticky", false, "Keep exactly the versions locked in Dependencies.toml.")
+	f.BoolVar(&offline, "offline", false, "Do not contact a remote registry.")
+	f.StringVar(&lockingMode, "locking-mode", "", "How far locked versions may move: soft, medium, hard or locked.")
+	f.StringVar(&opts.TargetDir, "target-dir", "", "The build output directory, instead of target/ in the package.")
+	helptext.SetPlaceholder(f, "format", "format")
+	helptext.SetPlaceholder(f, "locking-mode", "mode")
+	helptext.SetPlaceholder(f, "target-dir", "path")
+	return cmd
+}
+
+func run(ctx context.Context, opts *Options) error {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	if opts.ConfigErr != nil {
+		return opts.ConfigErr
+	}
+	wd, err := opts.Getwd()
+	if err != nil {
+		return fmt.Errorf("cannot determine the current directory: %w", err)
+	}
+	dir, target := absPath(wd, opts.Path), ""
+	if opts.TargetDir != "" {
+		target = absPath(wd, opts.TargetDir)
+	}
+	p, err := project.Load(dir, project.LoadOptions{UserName: opts.UserName(), TargetDir: target})
+	if err != nil {
+		var fe *project.FileErrors
+		if errors.As(err, &fe) {
+			printDiagnostics(opts.IO.ErrOut, fe.Diagnostics)
+			return errors.New(fe.Summary)
+		}
+		return err
+	}
+	printDiagnostics(opts.IO.ErrOut, p.Warnings)
+	home, err := opts.HomeDir()
+	if err != nil {
+		return err
+	}
+	res, err := project.Build(ctx, p, project.BuildOptions{
+		Distribution:  opts.Distribution,
+		Now:           opts.Now(),
+		Sticky:        opts.Sticky,
+		Offline:       opts.Offline,
+		LockingMode:   opts.LockingMode,
+		HomeDir:       home,
+		BallerinaHome: opts.Getenv(project.EnvBallerinaHome),
+		Remote:        opts.Remote,
+		DryRun:        true,
+	})
+	if res != nil && res.Graph != nil {
+		if werr := project.WriteGraph(opts.IO.Out, res.Graph, opts.Format); werr != nil {
+			return werr
+		}
+	}
+	if res != nil {
+		printDiagnostics(opts.IO.ErrOut, res.Diagnostics)
+	}
+	return err
+}
+
+func absPath(wd, p string) string {
+	if filepath.IsAbs(p) {
+		return filepath.Clean(p)
+	}
+	return filepath.Join(wd, p)
+}
+
+func printDiagnostics(w io.Writer, ds []project.Diagnostic) {
+	for _, d := range ds {
+		fmt.Fprintln(w, d.String())
+	}
+}
