@@ -25,6 +25,8 @@ import (
 	"github.com/balcentral/balcentral/internal/balcli/graphcmd"
 	"github.com/balcentral/balcentral/internal/balcli/helptext"
 	"github.com/balcentral/balcentral/internal/balcli/newcmd"
+	"github.com/balcentral/balcentral/internal/balcli/packcmd"
+	"github.com/balcentral/balcentral/internal/balcli/pushcmd"
 	"github.com/balcentral/balcentral/internal/balcli/versioncmd"
 	"github.com/balcentral/balcentral/internal/iostreams"
 )
@@ -59,6 +61,8 @@ func commands(env *cmdenv.Env) []*cobra.Command {
 		newcmd.NewCmdNew(env, nil),
 		buildcmd.NewCmdBuild(env, nil),
 		graphcmd.NewCmdGraph(env, nil),
+		packcmd.NewCmdPack(env, nil),
+		pushcmd.NewCmdPush(env, nil),
 		cleancmd.NewCmdClean(env, nil),
 		versioncmd.NewCmdVersion(env, nil),
 	}

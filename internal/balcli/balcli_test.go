@@ -111,9 +111,9 @@ func TestRun(t *testing.T) {
 		},
 		{
 			name:       "help for unknown command",
-			args:       []string{"help", "push"},
+			args:       []string{"help", "fly"},
 			wantCode:   1,
-			wantErrOut: "ballerina: unknown command 'push'\nRun 'bal help' for usage.\n",
+			wantErrOut: "ballerina: unknown command 'fly'\nRun 'bal help' for usage.\n",
 		},
 		{
 			name:       "help for unknown subcommand",

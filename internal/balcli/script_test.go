@@ -3,10 +3,12 @@ package balcli_test
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
 
+	"github.com/balcentral/balcentral/internal/bala"
 	"github.com/balcentral/balcentral/internal/balcli"
 	"github.com/balcentral/balcentral/internal/iostreams"
 )
@@ -37,5 +39,36 @@ func TestScripts(t *testing.T) {
 			env.Setenv("USER", "testuser")
 			return os.MkdirAll(home, 0o755)
 		},
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"balalist": balalist,
+		},
 	})
+}
+
+// balalist prints the file entries of a bala, one per line in archive
+// order, then the content of each entry named after the file, under a
+// "== <name> ==" line ("-- <name> --" would start a file of the script's
+// archive) and followed by a newline:
+//
+//	balalist target/bala/testuser-hello-any-0.1.0.bala package.json
+func balalist(ts *testscript.TestScript, neg bool, args []string) {
+	if neg {
+		ts.Fatalf("unsupported: ! balalist")
+	}
+	if len(args) == 0 {
+		ts.Fatalf("usage: balalist <bala> [<entry>...]")
+	}
+	a, f, err := bala.OpenFile(ts.MkAbs(args[0]), bala.DefaultLimits)
+	ts.Check(err)
+	defer f.Close()
+	var b strings.Builder
+	for _, name := range a.Files {
+		b.WriteString(name + "\n")
+	}
+	for _, name := range args[1:] {
+		data, err := a.ReadFile(name)
+		ts.Check(err)
+		b.WriteString("== " + name + " ==\n" + string(data) + "\n")
+	}
+	ts.Stdout().Write([]byte(b.String()))
 }

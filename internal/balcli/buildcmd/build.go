@@ -23,10 +23,8 @@ package buildcmd
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -171,15 +169,15 @@ func run(ctx context.Context, opts *Options) error {
 	if opts.ConfigErr != nil {
 		return opts.ConfigErr
 	}
-	dir, target, err := paths(opts.Getwd, opts.Path, opts.TargetDir)
+	dir, target, err := cmdenv.AbsPaths(opts.Getwd, opts.Path, opts.TargetDir)
 	if err != nil {
 		return err
 	}
 	p, err := project.Load(dir, project.LoadOptions{UserName: opts.UserName(), TargetDir: target})
 	if err != nil {
-		return fileErrors(opts.IO.ErrOut, err)
+		return project.WriteFileErrors(opts.IO.ErrOut, err)
 	}
-	printDiagnostics(opts.IO.ErrOut, p.Warnings)
+	project.WriteDiagnostics(opts.IO.ErrOut, p.Warnings)
 	home, err := opts.HomeDir()
 	if err != nil {
 		return err
@@ -198,7 +196,7 @@ func run(ctx context.Context, opts *Options) error {
 		Remote:        opts.Remote,
 	})
 	if res != nil {
-		printDiagnostics(opts.IO.ErrOut, res.Diagnostics)
+		project.WriteDiagnostics(opts.IO.ErrOut, res.Diagnostics)
 	}
 	if err != nil {
 		return err
@@ -241,41 +239,5 @@ func printWhy(w io.Writer, g *resolve.Graph, org, name string) {
 			ids[i] = n.ID()
 		}
 		fmt.Fprintf(w, "\t%s\n", strings.Join(ids, " → "))
-	}
-}
-
-// paths returns the package path and the target directory (or "") as
-// absolute paths, relative ones being taken from the working directory.
-func paths(getwd func() (string, error), path, target string) (string, string, error) {
-	if filepath.IsAbs(path) && (target == "" || filepath.IsAbs(target)) {
-		return filepath.Clean(path), target, nil
-	}
-	wd, err := getwd()
-	if err != nil {
-		return "", "", fmt.Errorf("cannot determine the current directory: %w", err)
-	}
-	if !filepath.IsAbs(path) {
-		path = filepath.Join(wd, path)
-	}
-	if target != "" && !filepath.IsAbs(target) {
-		target = filepath.Join(wd, target)
-	}
-	return filepath.Clean(path), target, nil
-}
-
-// fileErrors prints the diagnostics of a *project.FileErrors and returns
-// its summary; other errors are returned as they are.
-func fileErrors(w io.Writer, err error) error {
-	var fe *project.FileErrors
-	if !errors.As(err, &fe) {
-		return err
-	}
-	printDiagnostics(w, fe.Diagnostics)
-	return errors.New(fe.Summary)
-}
-
-func printDiagnostics(w io.Writer, ds []project.Diagnostic) {
-	for _, d := range ds {
-		fmt.Fprintln(w, d.String())
 	}
 }

@@ -17,6 +17,7 @@ import (
 	"fmt"
 	"os"
 	"os/user"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -163,3 +164,23 @@ func (e *UsageError) Unwrap() error { return e.Err }
 // ErrSilent is returned by a command that has already written its own
 // diagnostics; the printer adds nothing and bal exits with status 1.
 var ErrSilent = errors.New("silent error")
+
+// AbsPaths returns the package path and the target directory (or "") of a
+// command line as absolute paths, relative ones being taken from the
+// working directory getwd returns.
+func AbsPaths(getwd func() (string, error), path, target string) (string, string, error) {
+	if filepath.IsAbs(path) && (target == "" || filepath.IsAbs(target)) {
+		return filepath.Clean(path), target, nil
+	}
+	wd, err := getwd()
+	if err != nil {
+		return "", "", fmt.Errorf("cannot determine the current directory: %w", err)
+	}
+	if !filepath.IsAbs(path) {
+		path = filepath.Join(wd, path)
+	}
+	if target != "" && !filepath.IsAbs(target) {
+		target = filepath.Join(wd, target)
+	}
+	return filepath.Clean(path), target, nil
+}

@@ -11,10 +11,6 @@ package graphcmd
 
 import (
 	"context"
-	"errors"
-	"fmt"
-	"io"
-	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -140,24 +136,15 @@ func run(ctx context.Context, opts *Options) error {
 	if opts.ConfigErr != nil {
 		return opts.ConfigErr
 	}
-	wd, err := opts.Getwd()
+	dir, target, err := cmdenv.AbsPaths(opts.Getwd, opts.Path, opts.TargetDir)
 	if err != nil {
-		return fmt.Errorf("cannot determine the current directory: %w", err)
-	}
-	dir, target := absPath(wd, opts.Path), ""
-	if opts.TargetDir != "" {
-		target = absPath(wd, opts.TargetDir)
+		return err
 	}
 	p, err := project.Load(dir, project.LoadOptions{UserName: opts.UserName(), TargetDir: target})
 	if err != nil {
-		var fe *project.FileErrors
-		if errors.As(err, &fe) {
-			printDiagnostics(opts.IO.ErrOut, fe.Diagnostics)
-			return errors.New(fe.Summary)
-		}
-		return err
+		return project.WriteFileErrors(opts.IO.ErrOut, err)
 	}
-	printDiagnostics(opts.IO.ErrOut, p.Warnings)
+	project.WriteDiagnostics(opts.IO.ErrOut, p.Warnings)
 	home, err := opts.HomeDir()
 	if err != nil {
 		return err
@@ -179,20 +166,7 @@ func run(ctx context.Context, opts *Options) error {
 		}
 	}
 	if res != nil {
-		printDiagnostics(opts.IO.ErrOut, res.Diagnostics)
+		project.WriteDiagnostics(opts.IO.ErrOut, res.Diagnostics)
 	}
 	return err
-}
-
-func absPath(wd, p string) string {
-	if filepath.IsAbs(p) {
-		return filepath.Clean(p)
-	}
-	return filepath.Join(wd, p)
-}
-
-func printDiagnostics(w io.Writer, ds []project.Diagnostic) {
-	for _, d := range ds {
-		fmt.Fprintln(w, d.String())
-	}
 }
