@@ -1,36 +1,107 @@
 package main
 
 import (
-	"bytes"
+	"bufio"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 )
 
-func TestRunRejectsBadInvocations(t *testing.T) {
-	tests := []struct {
-		name    string
-		args    []string
-		env     map[string]string
-		code    int
-		wantErr string
-	}{
-		{"unknown flag", []string{"-nope"}, nil, 2, "flag provided but not defined: -nope"},
-		{"stray argument", []string{"serve"}, nil, 2, `unexpected argument "serve"`},
-		{"bad log level", []string{"-log-level", "loud"}, nil, 2, `invalid -log-level "loud"`},
-		{"bad log level from env", nil, map[string]string{"CENTRAL_LOG_LEVEL": "loud"}, 2, `invalid -log-level "loud"`},
-		{"help", []string{"-help"}, nil, 0, "env CENTRAL_LISTEN"},
-		{"unusable address", []string{"-listen", "256.256.256.256:1"}, nil, 1, "set --listen to a free host:port"},
+// When the test binary is started with this variable set, it is central:
+// TestMain runs main instead of the tests, so the process test exercises
+// this package's main without a separate go build.
+const runMainEnv = "BALCENTRAL_TEST_RUN_CENTRAL_MAIN"
+
+func TestMain(m *testing.M) {
+	if os.Getenv(runMainEnv) == "1" {
+		main()
+		return
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			var stderr bytes.Buffer
-			getenv := func(k string) string { return tt.env[k] }
-			if code := run(tt.args, getenv, &stderr); code != tt.code {
-				t.Errorf("run(%q) = %d, want %d; stderr:\n%s", tt.args, code, tt.code, &stderr)
-			}
-			if !strings.Contains(stderr.String(), tt.wantErr) {
-				t.Errorf("stderr = %q, want it to contain %q", stderr.String(), tt.wantErr)
-			}
-		})
+	os.Exit(m.Run())
+}
+
+// TestProcessStopsOnSIGTERM starts central as a process on a free port,
+// reads the listening line, gets /healthz, sends SIGTERM and expects exit
+// status 0.
+func TestProcessStopsOnSIGTERM(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a process; skipped in -short mode")
+	}
+	data := filepath.Join(t.TempDir(), "data")
+	cmd := exec.Command(os.Args[0], "--addr", "127.0.0.1:0", "--data", data)
+	cmd.Env = []string{runMainEnv + "=1"}
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "CENTRAL_") && !strings.HasPrefix(kv, runMainEnv+"=") {
+			cmd.Env = append(cmd.Env, kv)
+		}
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if cmd.ProcessState == nil {
+			cmd.Process.Kill()
+			cmd.Wait()
+		}
+	})
+
+	lines := bufio.NewScanner(stdout)
+	if !lines.Scan() {
+		cmd.Wait()
+		t.Fatalf("central printed nothing; stderr:\n%s", stderr.String())
+	}
+	m := regexp.MustCompile(`^listening on (http://127\.0\.0\.1:[1-9][0-9]*)$`).FindStringSubmatch(lines.Text())
+	if m == nil {
+		t.Fatalf("first line = %q, want \"listening on http://127.0.0.1:<port>\"", lines.Text())
+	}
+	resp, err := http.Get(m[1] + "/healthz")
+	if err != nil {
+		t.Fatalf("GET /healthz: %v", err)
+	}
+	body, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil || resp.StatusCode != http.StatusOK || !strings.Contains(string(body), `"ok"`) {
+		t.Fatalf("GET /healthz = %d %q, %v", resp.StatusCode, body, err)
+	}
+
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	// Wait only after stdout is read to its end, as os/exec requires.
+	var rest []string
+	for lines.Scan() {
+		rest = append(rest, lines.Text())
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("central after SIGTERM: %v, want exit status 0; stderr:\n%s", err, stderr.String())
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatalf("central did not exit within 15s of SIGTERM; stderr:\n%s", stderr.String())
+	}
+	if len(rest) != 0 {
+		t.Errorf("stdout after the listening line: %q", rest)
+	}
+	if !strings.Contains(stderr.String(), "central stopped") {
+		t.Errorf("stderr has no stop record:\n%s", stderr.String())
+	}
+	if _, err := os.Stat(filepath.Join(data, "blobs")); err != nil {
+		t.Errorf("data directory not prepared: %v", err)
 	}
 }

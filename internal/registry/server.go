@@ -2,9 +2,12 @@
 // REST API the real `bal` client calls, its authentication, organizations,
 // search and the web UI.
 //
-// This file holds the process-level pieces: configuration, the HTTP server
-// with explicit timeouts, health checks and graceful shutdown. The API
-// itself is added route by route on the same ServeMux.
+// This file holds the process-level pieces: startup ([Run]: data
+// directory, storage, the bootstrap seam, the listener), the HTTP server
+// with explicit timeouts, health checks and graceful shutdown. config.go
+// turns flags, the environment and the configuration file into a [Config];
+// config_cmd.go is the `central` command line. The API itself is added route
+// by route on the same ServeMux.
 package registry
 
 import (
@@ -12,43 +15,234 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
+	"path/filepath"
 	"time"
+
+	"github.com/balcentral/balcentral/internal/blob"
+	"github.com/balcentral/balcentral/internal/blob/fsblob"
 )
 
-// DefaultListenAddress is where `central` listens when not told otherwise:
-// loopback only, so a first run on a laptop exposes nothing to the network.
-const DefaultListenAddress = "localhost:9090"
+// Names inside the data directory.
+const (
+	// BlobDir holds the package archives (an fsblob store).
+	BlobDir = "blobs"
+	// DatabaseFile will hold the metadata (internal/store).
+	DatabaseFile = "central.db"
+)
 
-// Config is the server's configuration, filled from flags and the
-// environment by cmd/central.
-type Config struct {
-	// ListenAddress is the host:port to listen on.
-	ListenAddress string
-	// ShutdownTimeout bounds how long in-flight requests may take to finish
-	// after a stop signal.
-	ShutdownTimeout time.Duration
+// DataDirMode is the mode a new data directory gets: the database holds
+// token hashes, so nobody else needs to read it.
+const DataDirMode os.FileMode = 0o700
+
+// Storage is where a server keeps its data. The metadata store joins it
+// when internal/store lands.
+type Storage struct {
+	Blobs blob.Store
 }
 
-// Server serves the registry.
+// Bootstrapper prepares a server for its first use: on a data directory
+// without an administrator it creates one and prints a one-time token. The
+// accounts code implements it; until then no bootstrapper runs.
+//
+// [Run] calls Bootstrap on every start, after the data directory and the
+// storage are ready and the listener is bound, before the server accepts
+// any request and before the "listening on" line. So Bootstrap
+//
+//   - must find out itself whether there is anything to do, and do nothing
+//     when an administrator exists (every restart calls it);
+//   - knows the URL clients will use (env.URL), even with port 0;
+//   - may print to env.Out (stdout), where its lines precede "listening
+//     on"; the token belongs there and never in env.Log, whose records end
+//     up in log collectors;
+//   - stops the start when it fails: Run returns its error, nothing is
+//     served and central exits with status 1.
+type Bootstrapper interface {
+	Bootstrap(ctx context.Context, env BootstrapEnv) error
+}
+
+// BootstrapFunc adapts a function to [Bootstrapper].
+type BootstrapFunc func(ctx context.Context, env BootstrapEnv) error
+
+// Bootstrap calls f.
+func (f BootstrapFunc) Bootstrap(ctx context.Context, env BootstrapEnv) error { return f(ctx, env) }
+
+// BootstrapEnv is what a [Bootstrapper] gets.
+type BootstrapEnv struct {
+	// DataDir is the data directory, existing and writable.
+	DataDir string
+	// Storage is the opened storage.
+	Storage Storage
+	// Token is CENTRAL_BOOTSTRAP_TOKEN (checked only loosely, see
+	// checkBootstrapToken): the value to make the first administrator's
+	// token, or empty to generate one.
+	Token string
+	// URL is the base URL of the server: the public URL if configured,
+	// else http://<the address the listener is bound to>.
+	URL string
+	// Out is stdout.
+	Out io.Writer
+	// Log is the server's logger.
+	Log *slog.Logger
+}
+
+// RunOptions are the process's contributions to [Run].
+type RunOptions struct {
+	// Stdout receives the "listening on" line (and what the bootstrapper
+	// prints).
+	Stdout io.Writer
+	// Log receives the server's structured logs.
+	Log *slog.Logger
+	// Bootstrapper, if not nil, runs before the first request.
+	Bootstrapper Bootstrapper
+	// Listening, if not nil, is called with the bound address right after
+	// the "listening on" line is printed.
+	Listening func(net.Addr)
+}
+
+// Run starts a server for cfg and serves until ctx is done, then shuts
+// down gracefully and returns nil. In order, it
+//
+//  1. creates the data directory (mode 0700) if missing and checks that it
+//     can write there;
+//  2. opens the blob store in <data>/blobs and removes what interrupted
+//     uploads left;
+//  3. listens on cfg.Addr;
+//  4. runs the bootstrapper, if any;
+//  5. prints "listening on http://<host:port>" to stdout, with the bound
+//     address, and starts serving.
+//
+// Any failure before serving is returned and nothing is served.
+func Run(ctx context.Context, cfg Config, opts RunOptions) error {
+	if opts.Stdout == nil {
+		opts.Stdout = io.Discard
+	}
+	if opts.Log == nil {
+		opts.Log = slog.New(slog.DiscardHandler)
+	}
+	log := opts.Log
+	if ctx.Err() != nil {
+		return nil // stopped before it started
+	}
+	log.Info("starting central", "version", BuildVersion(), "addr", cfg.Addr, "data", cfg.DataDir,
+		"public_url", cfg.PublicURL, "config", cfg.ConfigFile)
+
+	if err := prepareDataDir(cfg.DataDir, log); err != nil {
+		return err
+	}
+	blobs, err := fsblob.Open(filepath.Join(cfg.DataDir, BlobDir), fsblob.Options{MaxSize: cfg.MaxUploadSize})
+	if err != nil {
+		return err
+	}
+	if n, err := blobs.Clean(ctx, time.Now()); err != nil {
+		return err
+	} else if n > 0 {
+		log.Info("removed the remains of interrupted uploads", "files", n)
+	}
+	st := Storage{Blobs: blobs}
+
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		var oe *net.OpError
+		if errors.As(err, &oe) {
+			err = oe.Err
+		}
+		return fmt.Errorf("cannot listen on %s: %v (set --addr or CENTRAL_ADDR to a free host:port; port 0 picks one)", cfg.Addr, err)
+	}
+	defer ln.Close()
+	url := "http://" + ln.Addr().String()
+	base := url
+	if cfg.PublicURL != "" {
+		base = cfg.PublicURL
+	}
+
+	switch {
+	case opts.Bootstrapper != nil:
+		env := BootstrapEnv{DataDir: cfg.DataDir, Storage: st, Token: cfg.BootstrapToken, URL: base, Out: opts.Stdout, Log: log}
+		if err := opts.Bootstrapper.Bootstrap(ctx, env); err != nil {
+			return fmt.Errorf("bootstrap: %w", err)
+		}
+	case cfg.BootstrapToken != "":
+		log.Warn(EnvBootstrapToken + " is set, but this build has no accounts yet; ignoring it")
+	}
+	if err := ctx.Err(); err != nil {
+		// Stopped while starting: nothing was served, which is no failure.
+		log.Info("central stopped before serving")
+		return nil
+	}
+
+	srv := NewServer(cfg, st, log)
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ctx, ln) }()
+	if _, err := fmt.Fprintf(opts.Stdout, "listening on %s\n", url); err != nil {
+		log.Warn("cannot print the listening line", "err", err)
+	}
+	log.Info("serving", "url", url, "public_url", base)
+	if opts.Listening != nil {
+		opts.Listening(ln.Addr())
+	}
+	return <-errc
+}
+
+// prepareDataDir creates the data directory if needed and checks that the
+// server can create files in it.
+func prepareDataDir(dir string, log *slog.Logger) error {
+	const hint = "set --data or CENTRAL_DATA to a writable directory"
+	if err := os.MkdirAll(dir, DataDirMode); err != nil {
+		return fmt.Errorf("cannot create the data directory %s: %v (%s)", dir, underlying(err), hint)
+	}
+	fi, err := os.Stat(dir)
+	if err != nil {
+		return fmt.Errorf("cannot use the data directory %s: %v (%s)", dir, underlying(err), hint)
+	}
+	if fi.Mode().Perm()&0o077 != 0 {
+		log.Warn("the data directory is accessible to other users; consider chmod 700", "data", dir, "mode", fi.Mode().Perm().String())
+	}
+	probe, err := os.CreateTemp(dir, ".write-test-*")
+	if err != nil {
+		return fmt.Errorf("the data directory %s is not writable: %v (%s)", dir, underlying(err), hint)
+	}
+	name := probe.Name()
+	if err := probe.Close(); err != nil {
+		os.Remove(name)
+		return fmt.Errorf("the data directory %s is not writable: %v (%s)", dir, underlying(err), hint)
+	}
+	if err := os.Remove(name); err != nil {
+		return fmt.Errorf("the data directory %s is not writable: %v (%s)", dir, underlying(err), hint)
+	}
+	return nil
+}
+
+// underlying strips the path from a file system error: the messages above
+// name the data directory themselves.
+func underlying(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// Server serves the registry's HTTP API.
 type Server struct {
-	cfg    Config
-	log    *slog.Logger
-	mux    *http.ServeMux
-	closed chan struct{}
+	cfg     Config
+	storage Storage
+	log     *slog.Logger
+	mux     *http.ServeMux
 }
 
-// NewServer returns a Server for cfg that logs to log.
-func NewServer(cfg Config, log *slog.Logger) *Server {
-	if cfg.ListenAddress == "" {
-		cfg.ListenAddress = DefaultListenAddress
+// NewServer returns a Server for cfg that keeps its data in st and logs to
+// log. Zero fields of cfg take their defaults.
+func NewServer(cfg Config, st Storage, log *slog.Logger) *Server {
+	if cfg.ShutdownTimeout <= 0 {
+		cfg.ShutdownTimeout = DefaultShutdownTimeout
 	}
-	if cfg.ShutdownTimeout == 0 {
-		cfg.ShutdownTimeout = 30 * time.Second
-	}
-	s := &Server{cfg: cfg, log: log, mux: http.NewServeMux()}
+	s := &Server{cfg: cfg, storage: st, log: log, mux: http.NewServeMux()}
 	s.mux.HandleFunc("GET /healthz", s.handleHealth)
 	return s
 }
@@ -61,40 +255,41 @@ func (s *Server) Handler() http.Handler { return s.mux }
 func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "no-store")
-	json.NewEncoder(w).Encode(map[string]string{"status": "ok"})
+	if err := json.NewEncoder(w).Encode(map[string]string{"status": "ok"}); err != nil {
+		s.log.Debug("writing /healthz", "err", err)
+	}
 }
 
-// ListenAndServe listens on the configured address and serves until ctx is
-// cancelled, then shuts down gracefully. ready, if not nil, is called with
-// the bound address once the listener is open (useful with port 0).
-func (s *Server) ListenAndServe(ctx context.Context, ready func(addr net.Addr)) error {
-	ln, err := net.Listen("tcp", s.cfg.ListenAddress)
-	if err != nil {
-		return fmt.Errorf("listen on %s: %w (set --listen to a free host:port)", s.cfg.ListenAddress, err)
-	}
+// Serve serves on ln until ctx is done, then stops accepting connections
+// and lets requests in flight finish for up to the shutdown timeout; those
+// still running then are cut off. It returns nil after a requested stop,
+// also when requests had to be cut off, and the error otherwise.
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	srv := &http.Server{
 		Handler:           s.mux,
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       120 * time.Second,
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
 	}
-	if ready != nil {
-		ready(ln.Addr())
-	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
 	case err := <-errc:
-		return err
+		return fmt.Errorf("serve: %w", err)
 	case <-ctx.Done():
 	}
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownTimeout)
+	s.log.Info("shutting down: draining requests in flight", "timeout", s.cfg.ShutdownTimeout.String())
+	drainCtx, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownTimeout)
 	defer cancel()
-	if err := srv.Shutdown(shutdownCtx); err != nil {
-		return fmt.Errorf("shut down: %w", err)
+	if err := srv.Shutdown(drainCtx); err != nil {
+		s.log.Warn("requests still running at the shutdown timeout were cut off", "timeout", s.cfg.ShutdownTimeout.String())
+		if err := srv.Close(); err != nil {
+			s.log.Warn("closing connections", "err", err)
+		}
 	}
 	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return err
+		return fmt.Errorf("serve: %w", err)
 	}
+	s.log.Info("central stopped")
 	return nil
 }

@@ -1,0 +1,295 @@
+package registry
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"runtime"
+	"runtime/debug"
+	"strings"
+	"syscall"
+
+	"github.com/spf13/cobra"
+)
+
+// Exit statuses of central.
+const (
+	ExitOK = 0
+	// ExitError: the server could not start or failed while serving.
+	ExitError = 1
+	// ExitUsage: the command line or the configuration is wrong.
+	ExitUsage = 2
+)
+
+// Main runs the central program with args (without the program name) and
+// returns its exit status. SIGINT and SIGTERM stop a running server
+// gracefully; a second signal kills the process at once.
+func Main(args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	// After the first signal, give the default behaviour back, so that an
+	// impatient second Ctrl-C ends a slow drain.
+	context.AfterFunc(ctx, stop)
+	c := &Command{Stdout: stdout, Stderr: stderr, Getenv: getenv, ReadFile: os.ReadFile}
+	return c.Run(ctx, args)
+}
+
+// Command is one invocation of central with the outside world injected, so
+// tests run it in-process. Main fills it from the process.
+type Command struct {
+	// Stdout receives the "listening on" line and command output; Stderr
+	// the logs and error messages.
+	Stdout, Stderr io.Writer
+	// Getenv and ReadFile read the environment and the configuration file.
+	Getenv   func(string) string
+	ReadFile func(string) ([]byte, error)
+	// Bootstrapper, if not nil, runs before the server accepts requests;
+	// see [Bootstrapper].
+	Bootstrapper Bootstrapper
+}
+
+// Run executes the invocation and returns the exit status. The server
+// stops when ctx is done.
+func (c *Command) Run(ctx context.Context, args []string) int {
+	root := c.newRootCmd(ctx)
+	root.SetArgs(args)
+	err := root.Execute()
+	var silent *silentError
+	var usage *UsageError
+	switch {
+	case err == nil:
+		return ExitOK
+	case errors.As(err, &silent):
+		return ExitError
+	case errors.As(err, &usage):
+		fmt.Fprintf(c.Stderr, "central: %v\nRun 'central --help' for usage.\n", err)
+		return ExitUsage
+	case errors.As(err, new(*configError)):
+		for _, line := range strings.Split(err.Error(), "\n") {
+			fmt.Fprintf(c.Stderr, "central: %s\n", line)
+		}
+		return ExitUsage
+	default:
+		fmt.Fprintf(c.Stderr, "central: %v\n", err)
+		return ExitError
+	}
+}
+
+// silentError is an error that has been logged already.
+type silentError struct{ err error }
+
+func (e *silentError) Error() string { return e.err.Error() }
+func (e *silentError) Unwrap() error { return e.err }
+
+// configError is an invalid configuration (one problem per line).
+type configError struct{ err error }
+
+func (e *configError) Error() string { return e.err.Error() }
+func (e *configError) Unwrap() error { return e.err }
+
+func (c *Command) newRootCmd(ctx context.Context) *cobra.Command {
+	serve := func(cmd *cobra.Command, _ []string) error {
+		cfg, err := configFromFlags(cmd.Flags(), c.Getenv, c.ReadFile)
+		if err != nil {
+			var ue *UsageError
+			if errors.As(err, &ue) {
+				return err
+			}
+			return &configError{err}
+		}
+		log := NewLogger(c.Stderr, cfg)
+		if err := Run(ctx, cfg, RunOptions{Stdout: c.Stdout, Log: log, Bootstrapper: c.Bootstrapper}); err != nil {
+			log.Error("central stopped", "err", err)
+			return &silentError{err}
+		}
+		return nil
+	}
+	root := &cobra.Command{
+		Use:   "central",
+		Short: "A self-hosted Ballerina Central-compatible registry",
+		Long: `central serves a package registry that speaks the Ballerina Central REST API,
+so that the bal tool (the Ballerina distribution's and balcentral's) can
+publish, pull and resolve packages against it. With no command it serves, as
+'central serve' does.`,
+		Example: `# Serve on 127.0.0.1:9090 with data in ./central-data
+$ central
+
+# Serve on a free port with data elsewhere, as a test script does
+$ central serve --addr 127.0.0.1:0 --data /tmp/central
+listening on http://127.0.0.1:41237
+
+# Behind a reverse proxy, configured by a file
+$ CENTRAL_CONFIG=/etc/central/central.toml central`,
+		Args:          noArgs,
+		RunE:          serve,
+		SilenceErrors: true,
+		SilenceUsage:  true,
+	}
+	root.Flags().SortFlags = false
+	addConfigFlags(root.Flags())
+
+	serveCmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Serve the registry (what central does with no command)",
+		Long: `Serve the registry until SIGINT or SIGTERM. On start, central creates the
+data directory if needed and, once it accepts connections, prints one line
+"listening on http://<host:port>" to stdout (with the real port when --addr
+asks for port 0); logs go to stderr. A stop signal lets requests in flight
+finish for up to --shutdown-timeout, then central exits with status 0.
+
+Endpoints so far: GET /healthz. The Central API follows.`,
+		Example: `$ central serve --addr 0.0.0.0:9090 --public-url https://central.example.com`,
+		Args:    noArgs,
+		RunE:    serve,
+	}
+	serveCmd.Flags().SortFlags = false
+	addConfigFlags(serveCmd.Flags())
+
+	versionCmd := &cobra.Command{
+		Use:     "version",
+		Short:   "Print the version of central",
+		Long:    `Print the version of this central build and the Go toolchain it was built with.`,
+		Example: `$ central version`,
+		Args:    noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			fmt.Fprintf(c.Stdout, "balcentral central %s (%s %s/%s)\n", BuildVersion(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
+			return nil
+		},
+	}
+
+	root.AddCommand(serveCmd, versionCmd)
+	root.SetOut(c.Stdout)
+	root.SetErr(c.Stderr)
+	root.CompletionOptions.DisableDefaultCmd = true
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &UsageError{Err: err} })
+	root.SetHelpFunc(func(cmd *cobra.Command, _ []string) { renderHelp(cmd.OutOrStdout(), cmd) })
+	root.SetHelpCommand(&cobra.Command{
+		Use:     "help [command]",
+		Short:   "Print the help of central or of a command",
+		Long:    `Print the help of central, or of the command named.`,
+		Example: `$ central help serve`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			target, rest, err := root.Find(args)
+			if err != nil || len(rest) > 0 {
+				return &UsageError{Err: fmt.Errorf("unknown command %q", strings.Join(args, " "))}
+			}
+			renderHelp(c.Stdout, target)
+			return nil
+		},
+	})
+	return root
+}
+
+// noArgs refuses positional arguments; for central itself an argument is
+// most likely a misspelt command.
+func noArgs(cmd *cobra.Command, args []string) error {
+	if len(args) == 0 {
+		return nil
+	}
+	if cmd.HasSubCommands() {
+		return &UsageError{Err: fmt.Errorf("unknown command %q", args[0])}
+	}
+	return &UsageError{Err: fmt.Errorf("unexpected argument %q", args[0])}
+}
+
+// BuildVersion returns the module version central was built from, or
+// "devel" for a build from a working tree.
+func BuildVersion() string {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok || bi.Main.Version == "" || bi.Main.Version == "(devel)" {
+		return "devel"
+	}
+	return bi.Main.Version
+}
+
+// NewLogger returns the logger cfg asks for, writing to w.
+func NewLogger(w io.Writer, cfg Config) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: cfg.LogLevel}
+	if cfg.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// --- help ---
+
+// helpWidth is the column help text wraps at.
+const helpWidth = 80
+
+// renderHelp writes the help of cmd: what it does, how to call it, its
+// commands, every option with its flag, environment variable, file key and
+// default, and examples.
+func renderHelp(w io.Writer, cmd *cobra.Command) {
+	var b strings.Builder
+	b.WriteString(cmd.Long)
+	b.WriteString("\n\nUsage:\n")
+	switch {
+	case cmd.HasSubCommands():
+		fmt.Fprintf(&b, "  %s [flags]\n  %s <command> [flags]\n", cmd.CommandPath(), cmd.CommandPath())
+	case cmd.Flags().Lookup(configFlag) != nil:
+		fmt.Fprintf(&b, "  %s [flags]\n", cmd.CommandPath())
+	default:
+		fmt.Fprintf(&b, "  %s\n", cmd.UseLine())
+	}
+	if cmd.HasSubCommands() {
+		b.WriteString("\nCommands:\n")
+		for _, sub := range cmd.Commands() {
+			if sub.IsAvailableCommand() || sub.Name() == "help" {
+				fmt.Fprintf(&b, "  %-9s %s\n", sub.Name(), sub.Short)
+			}
+		}
+	}
+	if cmd.Flags().Lookup(configFlag) != nil {
+		writeOptionsHelp(&b)
+	}
+	if cmd.Example != "" {
+		b.WriteString("\nExamples:\n")
+		for _, line := range strings.Split(cmd.Example, "\n") {
+			if line == "" {
+				b.WriteString("\n")
+			} else {
+				b.WriteString("  " + line + "\n")
+			}
+		}
+	}
+	io.WriteString(w, b.String())
+}
+
+func writeOptionsHelp(b *strings.Builder) {
+	b.WriteString("\nOptions:\n")
+	wrap(b, "  ", `Each option can be given as a flag, as an environment variable or as a key of the TOML configuration file; a flag beats the environment, which beats the file, which beats the default. An empty environment variable counts as unset.`)
+	b.WriteString("\n")
+	fmt.Fprintf(b, "  --%s <file>\n        env %s; default: none\n", configFlag, EnvConfig)
+	wrap(b, "        ", `TOML file to read options from, with the keys below at its top level. A key that is not an option is an error.`)
+	for i := range options {
+		o := &options[i]
+		fmt.Fprintf(b, "  --%s <%s>\n        env %s; file key %s; default: %s\n", o.flag(), o.arg, o.env(), o.name, o.def)
+		wrap(b, "        ", o.help)
+	}
+	fmt.Fprintf(b, "  -h, --help\n")
+	wrap(b, "        ", `Print this help.`)
+	b.WriteString("\nEnvironment only:\n")
+	fmt.Fprintf(b, "  %s\n", EnvBootstrapToken)
+	wrap(b, "        ", fmt.Sprintf(`The first administrator's token, for automation: on the first start of a data directory the server creates an administrator and prints a one-time token, and with this variable set that token is this value instead of a generated one. %d to %d printable ASCII characters without spaces. Neither a flag nor a file key, so that it shows neither in process listings nor in files. (The first-start bootstrap arrives with user accounts; until then the value is checked and ignored with a warning.)`, MinBootstrapTokenLength, MaxBootstrapTokenLength))
+}
+
+// wrap writes text as lines of at most helpWidth columns, each starting
+// with indent.
+func wrap(b *strings.Builder, indent, text string) {
+	line := indent
+	for _, word := range strings.Fields(text) {
+		if len(line) > len(indent) && len(line)+1+len(word) > helpWidth {
+			b.WriteString(line + "\n")
+			line = indent
+		}
+		if len(line) > len(indent) {
+			line += " "
+		}
+		line += word
+	}
+	b.WriteString(line + "\n")
+}
