@@ -893,30 +893,15 @@ func (p *parser) parseEnum(c DeclCommon, start int) Decl {
 func (p *parser) parseConst(c DeclCommon, start int) Decl {
 	c.Kind = DeclConst
 	p.next()
-	cd := &ConstDecl{}
-	if !(p.at(Ident) && p.peek(1).Kind == Assign) {
-		s := p.tok().Pos.Offset
-		if !p.scanType() {
-			p.resyncTop()
-			return nil
-		}
-		cd.Type = p.text(s, p.prevEnd)
-	}
-	if !p.declName(&c, "constant name") {
+	typ, value, named, complete := p.parseTypedInit(&c, "constant name", "after constant name", "constant value")
+	if !named {
 		return nil
 	}
-	cd.DeclCommon = c
-	if !p.expect(Assign, "after constant name") {
+	cd := &ConstDecl{DeclCommon: c, Type: typ, Value: value}
+	if !complete {
 		p.fail(&cd.DeclCommon, start)
 		return cd
 	}
-	s, e := p.scanExpr(&semicolon)
-	if e == s {
-		p.errorExpected("constant value")
-		p.fail(&cd.DeclCommon, start)
-		return cd
-	}
-	cd.Value = p.text(s, e)
 	p.endDecl(&cd.DeclCommon, start, "constant declaration")
 	return cd
 }
@@ -925,32 +910,46 @@ func (p *parser) parseConst(c DeclCommon, start int) Decl {
 func (p *parser) parseListener(c DeclCommon, start int) Decl {
 	c.Kind = DeclListener
 	p.next()
-	ld := &ListenerDecl{}
+	typ, init, named, complete := p.parseTypedInit(&c, "listener name", "after listener name", "listener initializer expression")
+	if !named {
+		return nil
+	}
+	ld := &ListenerDecl{DeclCommon: c, Type: typ, Init: init}
+	if !complete {
+		p.fail(&ld.DeclCommon, start)
+		return ld
+	}
+	p.endDecl(&ld.DeclCommon, start, "listener declaration")
+	return ld
+}
+
+// parseTypedInit parses the `[T] name = expr` shape that constant and
+// listener declarations share, after their keyword, and sets c's name. named
+// is false when no name was read (nothing worth keeping; the parser has
+// resynchronised or reported it); complete is false when the declaration
+// stops after its name, with the error already reported, and the caller
+// must fail it.
+func (p *parser) parseTypedInit(c *DeclCommon, nameWhat, assignWhat, valueWhat string) (typ, value Text, named, complete bool) {
 	if !(p.at(Ident) && p.peek(1).Kind == Assign) {
 		s := p.tok().Pos.Offset
 		if !p.scanType() {
 			p.resyncTop()
-			return nil
+			return Text{}, Text{}, false, false
 		}
-		ld.Type = p.text(s, p.prevEnd)
+		typ = p.text(s, p.prevEnd)
 	}
-	if !p.declName(&c, "listener name") {
-		return nil
+	if !p.declName(c, nameWhat) {
+		return Text{}, Text{}, false, false
 	}
-	ld.DeclCommon = c
-	if !p.expect(Assign, "after listener name") {
-		p.fail(&ld.DeclCommon, start)
-		return ld
+	if !p.expect(Assign, assignWhat) {
+		return typ, Text{}, true, false
 	}
 	s, e := p.scanExpr(&semicolon)
 	if e == s {
-		p.errorExpected("listener initializer expression")
-		p.fail(&ld.DeclCommon, start)
-		return ld
+		p.errorExpected(valueWhat)
+		return typ, Text{}, true, false
 	}
-	ld.Init = p.text(s, e)
-	p.endDecl(&ld.DeclCommon, start, "listener declaration")
-	return ld
+	return typ, p.text(s, e), true, true
 }
 
 // parseAnnotationDecl parses `annotation [T] tag [on points];` at
