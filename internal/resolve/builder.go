@@ -55,8 +55,19 @@ type vertex struct {
 	n    dnode
 	deps map[pkgID]bool
 	// res is the answer the vertex's version came from, when resolved.
-	res  *response
-	mark uint32 // reachability mark of removeDangling
+	res *response
+	// mark is the reachability mark of removeDangling: the generation of
+	// the last sweep that proved the vertex reachable from the root.
+	mark uint32
+
+	// The incremental sweep (sweep.go) keeps the reverse edges: parents
+	// are the vertices of the graph whose deps hold this vertex, each
+	// once; pidx is a parent's position in parents. visit is the mark of
+	// the backward search.
+	id      pkgID
+	parents []*vertex
+	pidx    map[*vertex]int
+	visit   uint32
 }
 
 type nodeStatus uint8
@@ -85,11 +96,28 @@ type builder struct {
 	diags      []Diagnostic
 	gen        uint32
 	stack      []pkgID
+
+	// fullSweep selects the original removeDangling, a walk of the whole
+	// graph on every call, and turns off the bookkeeping of the
+	// incremental one. It is the reference for the differential tests.
+	fullSweep bool
+	// checkSweep makes every incremental sweep verify its result against a
+	// full walk (and the reverse edges against deps), panicking on a
+	// difference. Tests only.
+	checkSweep bool
+	// State of the incremental sweep (sweep.go): the vertices to examine at
+	// the next sweep, and the scratch space of the sweep and the backward
+	// search.
+	check    []pkgID
+	deferred []*vertex
+	visit    uint32
+	frames   []frame
+	lost     []*vertex
 }
 
 func newBuilder(root dnode) *builder {
 	b := &builder{root: root.id(), vertices: make(map[pkgID]*vertex), unresolved: make(map[pkgID]bool)}
-	b.vertices[root.id()] = &vertex{n: root, deps: make(map[pkgID]bool)}
+	b.vertices[root.id()] = &vertex{n: root, deps: make(map[pkgID]bool), id: root.id()}
 	return b
 }
 
@@ -101,7 +129,12 @@ func (b *builder) addDependency(from pkgID, dep dnode, unresolved bool) nodeStat
 		panic(fmt.Sprintf("resolve: dependent %s is not in the graph", from))
 	}
 	st, changed := b.addVertex(dep, unresolved, &from)
-	fv.deps[dep.id()] = true
+	if did := dep.id(); !fv.deps[did] {
+		fv.deps[did] = true
+		if !b.fullSweep {
+			b.vertices[did].addParent(fv)
+		}
+	}
 	if changed {
 		b.removeDangling()
 	}
@@ -124,9 +157,14 @@ func (b *builder) addVertex(n dnode, unresolved bool, from *pkgID) (st nodeStatu
 	id := n.id()
 	v := b.vertices[id]
 	if v == nil {
-		b.vertices[id] = &vertex{n: n, deps: make(map[pkgID]bool)}
+		b.vertices[id] = &vertex{n: n, deps: make(map[pkgID]bool), id: id}
 		if unresolved {
 			b.unresolved[id] = true
+		}
+		if from == nil && !b.fullSweep {
+			// Added without an edge (addNode): dangling unless an edge
+			// comes before the next sweep.
+			b.check = append(b.check, id)
 		}
 		return accepted, false
 	}
@@ -175,6 +213,9 @@ func (b *builder) addVertex(n dnode, unresolved bool, from *pkgID) (st nodeStatu
 		return st, false
 	}
 	if st == accepted {
+		if !b.fullSweep {
+			b.detachDeps(v)
+		}
 		v.deps = make(map[pkgID]bool)
 		if changed {
 			v.res = nil
@@ -266,35 +307,6 @@ func (b *builder) sortedDeps(id pkgID) []pkgID {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].less(out[j]) })
 	return out
-}
-
-// removeDangling drops the vertices not reachable from the root. It marks
-// with a generation number and an explicit stack, as it runs after every
-// version change.
-func (b *builder) removeDangling() {
-	b.gen++
-	stack := append(b.stack[:0], b.root)
-	for len(stack) > 0 {
-		id := stack[len(stack)-1]
-		stack = stack[:len(stack)-1]
-		v := b.vertices[id]
-		if v == nil || v.mark == b.gen {
-			continue
-		}
-		v.mark = b.gen
-		for d := range v.deps {
-			if dv := b.vertices[d]; dv != nil && dv.mark != b.gen {
-				stack = append(stack, d)
-			}
-		}
-	}
-	b.stack = stack
-	for id, v := range b.vertices {
-		if v.mark != b.gen {
-			delete(b.vertices, id)
-			delete(b.unresolved, id)
-		}
-	}
 }
 
 // takeUnresolved returns and clears the unresolved vertices, in name order.

@@ -48,14 +48,19 @@ type engine struct {
 	rootModules map[string]bool
 	importsOf   map[pkgID][]string // modules of each package the root imports
 	diags       []Diagnostic
-	graphs      map[*repository.Package]map[string][]repository.NodeRef
+	graphs      map[*repository.Package]map[verKey][]repository.NodeRef
 }
+
+// checkSweeps makes every resolution verify each incremental sweep of the
+// builder against a full walk (see sweep.go). The package's TestMain sets
+// it when no benchmark is run.
+var checkSweeps bool
 
 // Resolve resolves the dependencies of the root package. The error is
 // only for repository failures; resolution problems are diagnostics.
 func Resolve(ctx context.Context, req Request) (*Result, error) {
 	e := &engine{req: &req, mode: req.Mode, importsOf: make(map[pkgID][]string),
-		graphs: make(map[*repository.Package]map[string][]repository.NodeRef)}
+		graphs: make(map[*repository.Package]map[verKey][]repository.NodeRef)}
 	if e.mode == Locked {
 		e.mode = Hard
 	}
@@ -83,6 +88,7 @@ func Resolve(ctx context.Context, req Request) (*Result, error) {
 
 	root := dnode{desc: desc{org: req.RootOrg, name: req.RootName, ver: req.RootVersion, hasVer: true}}
 	e.b = newBuilder(root)
+	e.b.fullSweep, e.b.checkSweep = req.fullSweep, checkSweeps
 
 	// 1) Imports to packages.
 	direct, unresolved, err := e.resolveImports(ctx)
@@ -233,6 +239,13 @@ func (e *engine) mergeFrom(ctx context.Context, pkg *repository.Package, from de
 	visiting[key] = true
 	defer delete(visiting, key)
 	for _, ref := range e.depsIn(pkg, from) {
+		if e.b.vertices[from.id()] == nil {
+			// Merging an earlier dependency upgraded an ancestor of from
+			// (the graph has a cycle through it) and from was dropped as
+			// unreachable. A package that left the graph contributes no
+			// edges, so the rest of its graph is not merged.
+			return nil
+		}
 		dep := desc{org: ref.Org, name: ref.Name, ver: ref.Version, hasVer: true}
 		if repository.IsBuiltIn(ref.Org, ref.Name) {
 			resp, err := e.resolveOne(ctx, request{d: desc{org: ref.Org, name: ref.Name}, scope: scope, kind: kind, mode: e.mode})
@@ -270,13 +283,13 @@ func (e *engine) depsIn(pkg *repository.Package, d desc) []repository.NodeRef {
 	}
 	g := e.graphs[pkg]
 	if g == nil {
-		g = make(map[string][]repository.NodeRef, len(pkg.Graph))
+		g = make(map[verKey][]repository.NodeRef, len(pkg.Graph))
 		for _, n := range pkg.Graph {
-			g[n.Org+"/"+n.Name+":"+n.Version.String()] = n.Dependencies
+			g[verKey{n.Org, n.Name, n.Version}] = n.Dependencies
 		}
 		e.graphs[pkg] = g
 	}
-	return g[d.org+"/"+d.name+":"+d.ver.String()]
+	return g[verKey{d.org, d.name, d.ver}]
 }
 
 // updateVersions is step 3: revisit every node (only the unresolved ones

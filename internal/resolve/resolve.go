@@ -185,6 +185,9 @@ type Request struct {
 	// fresh project keeps the versions of the dependencies' own graphs); a
 	// test hook for checking old expected graphs.
 	legacyFreshHard bool
+	// fullSweep is a test hook: the builder's original full sweep after
+	// every change (the reference of the differential tests).
+	fullSweep bool
 }
 
 // Node is one package of the resolved graph.
