@@ -32,6 +32,7 @@ import (
 
 	"github.com/balcentral/balcentral/internal/balcli/cmdenv"
 	"github.com/balcentral/balcentral/internal/balcli/helptext"
+	"github.com/balcentral/balcentral/internal/balcli/resolveflags"
 	"github.com/balcentral/balcentral/internal/iostreams"
 	"github.com/balcentral/balcentral/internal/manifest"
 	"github.com/balcentral/balcentral/internal/project"
@@ -70,9 +71,8 @@ func NewCmdBuild(env *cmdenv.Env, runF func(*Options) error) *cobra.Command {
 	opts := &Options{IO: env.IO, Getwd: env.Getwd, Getenv: env.Getenv, Now: env.Now, UserName: env.UserName,
 		HomeDir: env.HomeDir, Distribution: env.Distribution, ConfigErr: env.ConfigErr}
 	var (
-		sticky, offline bool
-		lockingMode     string
-		why             string
+		resolution *resolveflags.Flags
+		why        string
 	)
 	cmd := &cobra.Command{
 		Use:   "build [<package-path>]",
@@ -123,21 +123,12 @@ $ bal build --why ballerina/io`,
 			if len(args) == 1 {
 				opts.Path = args[0]
 			}
-			flags := cmd.Flags()
-			if flags.Changed("sticky") {
-				opts.Sticky = &sticky
+			var err error
+			opts.Sticky, opts.Offline, opts.LockingMode, err = resolution.Parsed(cmd.Flags())
+			if err != nil {
+				return err
 			}
-			if flags.Changed("offline") {
-				opts.Offline = &offline
-			}
-			if flags.Changed("locking-mode") {
-				m, err := project.ParseLockingMode(lockingMode)
-				if err != nil {
-					return &cmdenv.UsageError{Err: err}
-				}
-				opts.LockingMode = &m
-			}
-			if flags.Changed("why") {
+			if cmd.Flags().Changed("why") {
 				org, name, ok := strings.Cut(why, "/")
 				if !ok || manifest.CheckPackage(org, name) != nil {
 					return cmdenv.UsageErrorf("invalid value '%s' for --why: expected <org>/<package-name>", why)
@@ -151,13 +142,8 @@ $ bal build --why ballerina/io`,
 		},
 	}
 	f := cmd.Flags()
-	f.BoolVar(&sticky, "sticky", false, "Keep exactly the versions locked in Dependencies.toml. Overrides\n[build-options] sticky; --sticky=false turns it off.")
-	f.BoolVar(&offline, "offline", false, "Do not contact a remote registry: use the distribution, the\nlocal repository and the Central cache only. Overrides\n[build-options] offline.")
-	f.StringVar(&lockingMode, "locking-mode", "", "How far locked versions may move: soft, medium, hard or locked.")
-	f.StringVar(&opts.TargetDir, "target-dir", "", "The build output directory, instead of target/ in the package.")
+	resolution = resolveflags.Register(f, &opts.TargetDir)
 	f.StringVar(&why, "why", "", "Print every import path from the package to <org>/<package-name>.")
-	helptext.SetPlaceholder(f, "locking-mode", "mode")
-	helptext.SetPlaceholder(f, "target-dir", "path")
 	helptext.SetPlaceholder(f, "why", "org>/<package-name")
 	return cmd
 }

@@ -19,6 +19,7 @@ import (
 
 	"github.com/balcentral/balcentral/internal/balcli/cmdenv"
 	"github.com/balcentral/balcentral/internal/balcli/helptext"
+	"github.com/balcentral/balcentral/internal/balcli/resolveflags"
 	"github.com/balcentral/balcentral/internal/iostreams"
 	"github.com/balcentral/balcentral/internal/project"
 	"github.com/balcentral/balcentral/internal/resolve"
@@ -56,10 +57,7 @@ type Options struct {
 func NewCmdGraph(env *cmdenv.Env, runF func(*Options) error) *cobra.Command {
 	opts := &Options{IO: env.IO, Getwd: env.Getwd, Getenv: env.Getenv, Now: env.Now, UserName: env.UserName,
 		HomeDir: env.HomeDir, Distribution: env.Distribution, ConfigErr: env.ConfigErr}
-	var (
-		sticky, offline bool
-		lockingMode     string
-	)
+	var resolution *resolveflags.Flags
 	cmd := &cobra.Command{
 		Use:   "graph [<package-path>]",
 		Short: "Print the dependency graph of a package",
@@ -97,19 +95,10 @@ $ bal graph --format text --sticky`,
 				return cmdenv.UsageErrorf("invalid value '%s' for --format: expected one of %s",
 					opts.Format, strings.Join(project.GraphFormats, ", "))
 			}
-			flags := cmd.Flags()
-			if flags.Changed("sticky") {
-				opts.Sticky = &sticky
-			}
-			if flags.Changed("offline") {
-				opts.Offline = &offline
-			}
-			if flags.Changed("locking-mode") {
-				m, err := project.ParseLockingMode(lockingMode)
-				if err != nil {
-					return &cmdenv.UsageError{Err: err}
-				}
-				opts.LockingMode = &m
+			var err error
+			opts.Sticky, opts.Offline, opts.LockingMode, err = resolution.Parsed(cmd.Flags())
+			if err != nil {
+				return err
 			}
 			if runF != nil {
 				return runF(opts)
@@ -118,14 +107,9 @@ $ bal graph --format text --sticky`,
 		},
 	}
 	f := cmd.Flags()
+	resolution = resolveflags.Register(f, &opts.TargetDir)
 	f.StringVar(&opts.Format, "format", project.GraphDOT, "The output format: "+strings.Join(project.GraphFormats, ", ")+".")
-	f.BoolVar(&sticky, "sticky", false, "Keep exactly the versions locked in Dependencies.toml.")
-	f.BoolVar(&offline, "offline", false, "Do not contact a remote registry.")
-	f.StringVar(&lockingMode, "locking-mode", "", "How far locked versions may move: soft, medium, hard or locked.")
-	f.StringVar(&opts.TargetDir, "target-dir", "", "The build output directory, instead of target/ in the package.")
 	helptext.SetPlaceholder(f, "format", "format")
-	helptext.SetPlaceholder(f, "locking-mode", "mode")
-	helptext.SetPlaceholder(f, "target-dir", "path")
 	return cmd
 }
 

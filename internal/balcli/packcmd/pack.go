@@ -37,7 +37,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/balcentral/balcentral/internal/balcli/cmdenv"
-	"github.com/balcentral/balcentral/internal/balcli/helptext"
+	"github.com/balcentral/balcentral/internal/balcli/resolveflags"
 	"github.com/balcentral/balcentral/internal/iostreams"
 	"github.com/balcentral/balcentral/internal/project"
 	"github.com/balcentral/balcentral/internal/resolve"
@@ -72,10 +72,7 @@ type Options struct {
 func NewCmdPack(env *cmdenv.Env, runF func(*Options) error) *cobra.Command {
 	opts := &Options{IO: env.IO, Getwd: env.Getwd, Getenv: env.Getenv, Now: env.Now, UserName: env.UserName,
 		HomeDir: env.HomeDir, Distribution: env.Distribution, ConfigErr: env.ConfigErr}
-	var (
-		sticky, offline bool
-		lockingMode     string
-	)
+	var resolution *resolveflags.Flags
 	cmd := &cobra.Command{
 		Use:   "pack [<package-path>]",
 		Short: "Create the .bala archive of a package",
@@ -118,19 +115,10 @@ $ bal pack --target-dir /tmp/build`,
 			if len(args) == 1 {
 				opts.Path = args[0]
 			}
-			flags := cmd.Flags()
-			if flags.Changed("sticky") {
-				opts.Sticky = &sticky
-			}
-			if flags.Changed("offline") {
-				opts.Offline = &offline
-			}
-			if flags.Changed("locking-mode") {
-				m, err := project.ParseLockingMode(lockingMode)
-				if err != nil {
-					return &cmdenv.UsageError{Err: err}
-				}
-				opts.LockingMode = &m
+			var err error
+			opts.Sticky, opts.Offline, opts.LockingMode, err = resolution.Parsed(cmd.Flags())
+			if err != nil {
+				return err
 			}
 			if runF != nil {
 				return runF(opts)
@@ -139,12 +127,7 @@ $ bal pack --target-dir /tmp/build`,
 		},
 	}
 	f := cmd.Flags()
-	f.BoolVar(&offline, "offline", false, "Do not contact a remote registry: use the distribution, the\nlocal repository and the Central cache only. Overrides\n[build-options] offline.")
-	f.BoolVar(&sticky, "sticky", false, "Keep exactly the versions locked in Dependencies.toml. Overrides\n[build-options] sticky; --sticky=false turns it off.")
-	f.StringVar(&lockingMode, "locking-mode", "", "How far locked versions may move: soft, medium, hard or locked.")
-	f.StringVar(&opts.TargetDir, "target-dir", "", "The build output directory, instead of target/ in the package.")
-	helptext.SetPlaceholder(f, "locking-mode", "mode")
-	helptext.SetPlaceholder(f, "target-dir", "path")
+	resolution = resolveflags.Register(f, &opts.TargetDir)
 	return cmd
 }
 
