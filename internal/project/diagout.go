@@ -24,3 +24,15 @@ func WriteFileErrors(w io.Writer, err error) error {
 	WriteDiagnostics(w, fe.Diagnostics)
 	return errors.New(fe.Summary)
 }
+
+// LoadAndReport loads the package at dir as Load does, for a command: the
+// warnings of a loaded package are written to w, and a load that fails on
+// file errors writes them to w and returns their summary (WriteFileErrors).
+func LoadAndReport(dir string, opts LoadOptions, w io.Writer) (*Project, error) {
+	p, err := Load(dir, opts)
+	if err != nil {
+		return nil, WriteFileErrors(w, err)
+	}
+	WriteDiagnostics(w, p.Warnings)
+	return p, nil
+}

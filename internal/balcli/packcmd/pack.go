@@ -149,12 +149,11 @@ func run(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return err
 	}
-	p, err := project.Load(dir, project.LoadOptions{UserName: opts.UserName(), TargetDir: target})
+	p, err := project.LoadAndReport(dir, project.LoadOptions{UserName: opts.UserName(), TargetDir: target}, opts.IO.ErrOut)
 	if err != nil {
-		return project.WriteFileErrors(opts.IO.ErrOut, err)
+		return err
 	}
 	errOut := opts.IO.ErrOut
-	project.WriteDiagnostics(errOut, p.Warnings)
 	home, err := opts.HomeDir()
 	if err != nil {
 		return err
