@@ -26,13 +26,15 @@ import (
 
 	"github.com/balcentral/balcentral/internal/blob"
 	"github.com/balcentral/balcentral/internal/blob/fsblob"
+	"github.com/balcentral/balcentral/internal/store"
+	"github.com/balcentral/balcentral/internal/store/sqlite"
 )
 
 // Names inside the data directory.
 const (
 	// BlobDir holds the package archives (an fsblob store).
 	BlobDir = "blobs"
-	// DatabaseFile will hold the metadata (internal/store).
+	// DatabaseFile holds the metadata (an internal/store/sqlite database).
 	DatabaseFile = "central.db"
 )
 
@@ -40,9 +42,12 @@ const (
 // token hashes, so nobody else needs to read it.
 const DataDirMode os.FileMode = 0o700
 
-// Storage is where a server keeps its data. The metadata store joins it
-// when internal/store lands.
+// Storage is where a server keeps its data: metadata in Meta, package
+// archives in Blobs. The registry writes a blob before the metadata that
+// refers to it (see internal/store), so every version Meta lists has its
+// content in Blobs.
 type Storage struct {
+	Meta  store.Store
 	Blobs blob.Store
 }
 
@@ -144,7 +149,16 @@ func Run(ctx context.Context, cfg Config, opts RunOptions) error {
 	} else if n > 0 {
 		log.Info("removed the remains of interrupted uploads", "files", n)
 	}
-	st := Storage{Blobs: blobs}
+	meta, err := sqlite.Open(ctx, filepath.Join(cfg.DataDir, DatabaseFile))
+	if err != nil {
+		return fmt.Errorf("cannot open the metadata database in %s: %w", cfg.DataDir, err)
+	}
+	defer func() {
+		if err := meta.Close(); err != nil {
+			log.Warn("closing the metadata database", "err", err)
+		}
+	}()
+	st := Storage{Meta: meta, Blobs: blobs}
 
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
@@ -228,12 +242,22 @@ func underlying(err error) error {
 	return err
 }
 
-// Server serves the registry's HTTP API.
+// Server serves the registry's HTTP API: the Central API under
+// /2.0/registry (central_*.go), the management API under /api/v1
+// (manage_*.go), /healthz and /metrics, behind the middleware of
+// middleware.go (request IDs, access logs, metrics, rate limits).
 type Server struct {
 	cfg     Config
 	storage Storage
 	log     *slog.Logger
 	mux     *http.ServeMux
+	handler http.Handler
+	// now is the clock; tests replace it.
+	now func() time.Time
+	// hooks holds what the middleware needs across requests.
+	hooks *serverHooks
+	// touches throttles the recording of token use.
+	touches *touchThrottle
 }
 
 // NewServer returns a Server for cfg that keeps its data in st and logs to
@@ -242,13 +266,23 @@ func NewServer(cfg Config, st Storage, log *slog.Logger) *Server {
 	if cfg.ShutdownTimeout <= 0 {
 		cfg.ShutdownTimeout = DefaultShutdownTimeout
 	}
-	s := &Server{cfg: cfg, storage: st, log: log, mux: http.NewServeMux()}
-	s.mux.HandleFunc("GET /healthz", s.handleHealth)
+	if cfg.MaxUploadSize <= 0 {
+		cfg.MaxUploadSize = DefaultMaxUploadSize
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	s := &Server{cfg: cfg, storage: st, log: log, mux: http.NewServeMux(), now: time.Now, touches: newTouchThrottle()}
+	s.hooks = s.newHooks()
+	s.handle("GET /healthz", routeOther, s.handleHealth)
+	s.registerCentralRoutes()
+	s.registerManagementRoutes()
+	s.handler = s.withMiddleware(s.mux)
 	return s
 }
 
 // Handler returns the server's HTTP handler, for tests and embedding.
-func (s *Server) Handler() http.Handler { return s.mux }
+func (s *Server) Handler() http.Handler { return s.handler }
 
 // handleHealth answers load balancers and orchestrators: 200 while the
 // process can serve requests.
@@ -266,7 +300,7 @@ func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
 // also when requests had to be cut off, and the error otherwise.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	srv := &http.Server{
-		Handler:           s.mux,
+		Handler:           s.handler,
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       120 * time.Second,
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),

@@ -1,0 +1,4 @@
+package registry
+
+// registerManagementRoutes adds the management API under /api/v1.
+func (s *Server) registerManagementRoutes() {}
