@@ -132,6 +132,7 @@ func (s *Server) principalOf(r *http.Request) (*principal, error) {
 	if err != nil {
 		return nil, err
 	}
+	noteUser(ctx, u.Username)
 	if s.touches.due(tok.ID, now) {
 		if err := s.storage.Meta.TouchToken(ctx, tok.ID, now); err != nil {
 			s.log.Warn("recording token use", "token_id", tok.ID, "err", err)

@@ -3,8 +3,8 @@ package registry
 import (
 	"math"
 	"net/http"
-	"strconv"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/balcentral/balcentral/internal/bala"

@@ -87,11 +87,15 @@ type Config struct {
 	// ShutdownTimeout bounds how long in-flight requests may take to finish
 	// after a stop signal before they are cut off.
 	ShutdownTimeout time.Duration
-	// RateLimit limits publishing, deprecating, token creation and failed
-	// authentication per token and per client address. Not enforced yet.
+	// RateLimit limits publishing, deprecating and token creation per
+	// token and per client address, each on a budget of its own, and
+	// failed authentication per client address; the zero Rate means
+	// unlimited. The client address is the TCP peer's, so behind a reverse
+	// proxy all clients share one.
 	RateLimit Rate
-	// ReadRateLimit limits every other request per client address; the
-	// zero Rate means unlimited. Not enforced yet.
+	// ReadRateLimit limits every other API request (reads and the other
+	// management writes) per client address, on one budget; the zero Rate
+	// means unlimited. /healthz and /metrics are never limited.
 	ReadRateLimit Rate
 
 	// BootstrapToken is CENTRAL_BOOTSTRAP_TOKEN: the first administrator's
@@ -194,12 +198,12 @@ var options = []option{
 	},
 	{
 		name: "rate_limit", arg: "rate", def: DefaultRateLimit.String(),
-		help: `Planned, accepted but not enforced yet: requests per token and per client address for publishing, deprecating, creating tokens and failed sign-ins, as <n>/s, <n>/min or <n>/h, or off.`,
+		help: `Requests per token and per client address for publishing, for deprecating and for creating tokens (each counted apart), and failed authentications per client address, as <n>/s, <n>/min or <n>/h, or off; over it, clients get 429 with Retry-After. Behind a reverse proxy all clients share its address.`,
 		set:  func(c *Config, v string) (err error) { c.RateLimit, err = ParseRate(v); return err },
 	},
 	{
 		name: "read_rate_limit", arg: "rate", def: Rate{}.String(),
-		help: `Planned, accepted but not enforced yet: requests per client address for everything else (reads), in the same form; off means unlimited.`,
+		help: `Requests per client address for every other API request (reads, and management writes other than creating tokens), in the same form; off means unlimited. /healthz and /metrics are never limited.`,
 		set:  func(c *Config, v string) (err error) { c.ReadRateLimit, err = ParseRate(v); return err },
 	},
 }

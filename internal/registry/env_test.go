@@ -43,14 +43,18 @@ func newTestEnv(t *testing.T, configure ...func(*Config)) *testEnv {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { meta.Close() })
-	blobs, err := fsblob.Open(filepath.Join(dir, BlobDir), fsblob.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
 	cfg := DefaultConfig()
 	cfg.DataDir = dir
+	// Rate limits are off unless a test sets them: most tests send more
+	// requests from one address in a second than a client would in a
+	// minute.
+	cfg.RateLimit = Rate{}
 	for _, f := range configure {
 		f(&cfg)
+	}
+	blobs, err := fsblob.Open(filepath.Join(dir, BlobDir), fsblob.Options{MaxSize: cfg.MaxUploadSize})
+	if err != nil {
+		t.Fatal(err)
 	}
 	logs := &syncBuffer{}
 	srv := NewServer(cfg, Storage{Meta: meta, Blobs: blobs}, NewLogger(logs, Config{LogLevel: cfg.LogLevel, LogFormat: "json"}))

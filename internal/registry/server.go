@@ -258,6 +258,8 @@ type Server struct {
 	hooks *serverHooks
 	// touches throttles the recording of token use.
 	touches *touchThrottle
+	// pulls counts downloads in memory (pullcount.go).
+	pulls *pullCounter
 }
 
 // NewServer returns a Server for cfg that keeps its data in st and logs to
@@ -324,6 +326,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("serve: %w", err)
 	}
+	s.flushPullCounts()
 	s.log.Info("central stopped")
 	return nil
 }
