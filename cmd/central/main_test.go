@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -59,9 +60,18 @@ func TestProcessStopsOnSIGTERM(t *testing.T) {
 	})
 
 	lines := bufio.NewScanner(stdout)
-	if !lines.Scan() {
+	// The first start on a data directory prints the administrator's
+	// token before the listening line.
+	var before []string
+	for lines.Scan() && !strings.HasPrefix(lines.Text(), "listening on ") {
+		before = append(before, lines.Text())
+	}
+	if lines.Err() != nil || !strings.HasPrefix(lines.Text(), "listening on ") {
 		cmd.Wait()
-		t.Fatalf("central printed nothing; stderr:\n%s", stderr.String())
+		t.Fatalf("central printed no listening line; stdout %q, stderr:\n%s", before, stderr.String())
+	}
+	if !slices.ContainsFunc(before, regexp.MustCompile(`^admin token \(shown once\): bct_\S+$`).MatchString) {
+		t.Errorf("the first start printed no admin token before the listening line: %q", before)
 	}
 	m := regexp.MustCompile(`^listening on (http://127\.0\.0\.1:[1-9][0-9]*)$`).FindStringSubmatch(lines.Text())
 	if m == nil {

@@ -14,6 +14,7 @@ import (
 	"syscall"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 )
 
 // Exit statuses of central.
@@ -34,13 +35,20 @@ func Main(args []string, getenv func(string) string, stdout, stderr io.Writer) i
 	// After the first signal, give the default behaviour back, so that an
 	// impatient second Ctrl-C ends a slow drain.
 	context.AfterFunc(ctx, stop)
-	c := &Command{Stdout: stdout, Stderr: stderr, Getenv: getenv, ReadFile: os.ReadFile}
-	return c.Run(ctx, args)
+	return mainCommand(getenv, stdout, stderr).Run(ctx, args)
+}
+
+// mainCommand is the Command of Main: the process's streams and files, and
+// the first start's bootstrap ([AdminBootstrapper]).
+func mainCommand(getenv func(string) string, stdout, stderr io.Writer) *Command {
+	return &Command{Stdin: os.Stdin, Stdout: stdout, Stderr: stderr, Getenv: getenv, ReadFile: os.ReadFile, Bootstrapper: AdminBootstrapper{}}
 }
 
 // Command is one invocation of central with the outside world injected, so
 // tests run it in-process. Main fills it from the process.
 type Command struct {
+	// Stdin is read by the admin commands' --password-stdin.
+	Stdin io.Reader
 	// Stdout receives the "listening on" line and command output; Stderr
 	// the logs and error messages.
 	Stdout, Stderr io.Writer
@@ -48,7 +56,8 @@ type Command struct {
 	Getenv   func(string) string
 	ReadFile func(string) ([]byte, error)
 	// Bootstrapper, if not nil, runs before the server accepts requests;
-	// see [Bootstrapper].
+	// see [Bootstrapper]. Main sets [AdminBootstrapper]; tests leave it
+	// nil or set their own.
 	Bootstrapper Bootstrapper
 }
 
@@ -114,7 +123,8 @@ func (c *Command) newRootCmd(ctx context.Context) *cobra.Command {
 		Long: `central serves a package registry that speaks the Ballerina Central REST API,
 so that the bal tool (the Ballerina distribution's and balcentral's) can
 publish, pull and resolve packages against it. With no command it serves, as
-'central serve' does.`,
+'central serve' does. The user, org and token commands manage accounts on
+the server's machine, without the web UI.`,
 		Example: `# Serve on 127.0.0.1:9090 with data in ./central-data
 $ central
 
@@ -141,7 +151,18 @@ data directory if needed and, once it accepts connections, prints one line
 asks for port 0); logs go to stderr. A stop signal lets requests in flight
 finish for up to --shutdown-timeout, then central exits with status 0.
 
-Endpoints so far: GET /healthz. The Central API follows.`,
+The first start on a data directory creates the administrator "admin"
+(without a password) and prints, before the listening line, a token for it
+with every scope, valid a year, shown this once, with the URL and the
+environment variables bal reads; CENTRAL_BOOTSTRAP_TOKEN sets the token's
+value instead. Later starts print no token. A lost or expired administrator
+token is replaced with 'central token create --user admin --scope
+read,publish,deprecate,admin'.
+
+Endpoints: the Central API under /2.0/registry (what bal calls; point
+BALLERINA_CENTRAL_URL at <url>/2.0/registry), the management API under
+/api/v1 (users, organizations, members, tokens, sessions, audit log; see
+docs/API.md), GET /healthz and GET /metrics.`,
 		Example: `$ central serve --addr 0.0.0.0:9090 --public-url https://central.example.com`,
 		Args:    noArgs,
 		RunE:    serve,
@@ -162,6 +183,7 @@ Endpoints so far: GET /healthz. The Central API follows.`,
 	}
 
 	root.AddCommand(serveCmd, versionCmd)
+	root.AddCommand(c.adminCommands(ctx)...)
 	root.SetOut(c.Stdout)
 	root.SetErr(c.Stderr)
 	root.CompletionOptions.DisableDefaultCmd = true
@@ -227,24 +249,36 @@ func renderHelp(w io.Writer, cmd *cobra.Command) {
 	var b strings.Builder
 	b.WriteString(cmd.Long)
 	b.WriteString("\n\nUsage:\n")
+	serverOptions := cmd.Flags().Lookup(options[0].flag()) != nil
 	switch {
-	case cmd.HasSubCommands():
+	case cmd.HasSubCommands() && !cmd.HasParent():
 		fmt.Fprintf(&b, "  %s [flags]\n  %s <command> [flags]\n", cmd.CommandPath(), cmd.CommandPath())
-	case cmd.Flags().Lookup(configFlag) != nil:
+	case cmd.HasSubCommands():
+		fmt.Fprintf(&b, "  %s <command> [flags]\n", cmd.CommandPath())
+	case serverOptions:
 		fmt.Fprintf(&b, "  %s [flags]\n", cmd.CommandPath())
 	default:
 		fmt.Fprintf(&b, "  %s\n", cmd.UseLine())
 	}
 	if cmd.HasSubCommands() {
 		b.WriteString("\nCommands:\n")
+		var subs []*cobra.Command
+		width := 9
 		for _, sub := range cmd.Commands() {
 			if sub.IsAvailableCommand() || sub.Name() == "help" {
-				fmt.Fprintf(&b, "  %-9s %s\n", sub.Name(), sub.Short)
+				subs = append(subs, sub)
+				width = max(width, len(sub.Name()))
 			}
 		}
+		for _, sub := range subs {
+			fmt.Fprintf(&b, "  %-*s %s\n", width, sub.Name(), sub.Short)
+		}
 	}
-	if cmd.Flags().Lookup(configFlag) != nil {
+	switch {
+	case serverOptions:
 		writeOptionsHelp(&b)
+	case cmd.Flags().Lookup(configFlag) != nil:
+		writeFlagsHelp(&b, cmd.Flags())
 	}
 	if cmd.Example != "" {
 		b.WriteString("\nExamples:\n")
@@ -257,6 +291,32 @@ func renderHelp(w io.Writer, cmd *cobra.Command) {
 		}
 	}
 	io.WriteString(w, b.String())
+}
+
+// writeFlagsHelp lists the flags of a command that is not the server (the
+// admin commands); --config and --data say where else they can be set.
+func writeFlagsHelp(b *strings.Builder, fs *pflag.FlagSet) {
+	b.WriteString("\nOptions:\n")
+	fs.VisitAll(func(f *pflag.Flag) {
+		if f.Name == "help" {
+			return
+		}
+		fmt.Fprintf(b, "  --%s", f.Name)
+		if arg := f.Annotations[argAnnotation]; len(arg) == 1 {
+			fmt.Fprintf(b, " <%s>", arg[0])
+		}
+		b.WriteString("\n")
+		switch f.Name {
+		case configFlag:
+			fmt.Fprintf(b, "        env %s; default: none\n", EnvConfig)
+		case "data":
+			o := optionNamed("data")
+			fmt.Fprintf(b, "        env %s; file key %s; default: %s\n", o.env(), o.name, o.def)
+		}
+		wrap(b, "        ", f.Usage)
+	})
+	b.WriteString("  -h, --help\n")
+	wrap(b, "        ", `Print this help.`)
 }
 
 func writeOptionsHelp(b *strings.Builder) {
@@ -274,7 +334,7 @@ func writeOptionsHelp(b *strings.Builder) {
 	wrap(b, "        ", `Print this help.`)
 	b.WriteString("\nEnvironment only:\n")
 	fmt.Fprintf(b, "  %s\n", EnvBootstrapToken)
-	wrap(b, "        ", fmt.Sprintf(`The first administrator's token, for automation: on the first start of a data directory the server creates an administrator and prints a one-time token, and with this variable set that token is this value instead of a generated one. %d to %d printable ASCII characters without spaces. Neither a flag nor a file key, so that it shows neither in process listings nor in files. (The first-start bootstrap arrives with user accounts; until then the value is checked and ignored with a warning.)`, MinBootstrapTokenLength, MaxBootstrapTokenLength))
+	wrap(b, "        ", fmt.Sprintf(`The first administrator's token, for automation: on the first start of a data directory the server creates an administrator and prints a one-time token, and with this variable set that token is this value instead of a generated one. %d to %d printable ASCII characters without spaces. Neither a flag nor a file key, so that it shows neither in process listings nor in files. The value is not printed; once an administrator exists it is ignored.`, MinBootstrapTokenLength, MaxBootstrapTokenLength))
 }
 
 // wrap writes text as lines of at most helpWidth columns, each starting
