@@ -50,26 +50,30 @@ func (s *Server) registerManagementRoutes() {
 	s.handle("GET "+apiPrefix+"/audit", routeRead, m.listAudit)
 	// Anything else under the prefix gets a JSON error like the rest of
 	// the API, not the mux's text/plain 404 or 405.
-	s.handle(apiPrefix+"/", routeRead, s.apiNotFound)
+	s.handle(apiPrefix+"/", routeRead, s.unmatched(apiPrefix+"/", "no management API route %s %s; see docs/API.md for the routes"))
 }
 
-// apiNotFound answers a request under /api/v1 that no route matches: 405
-// with Allow when the path exists for other methods, else 404.
-func (s *Server) apiNotFound(w http.ResponseWriter, r *http.Request) {
-	var allowed []string
-	for _, method := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodDelete} {
-		probe := r.Clone(r.Context())
-		probe.Method = method
-		if _, pattern := s.mux.Handler(probe); pattern != "" && pattern != apiPrefix+"/" {
-			allowed = append(allowed, method)
+// unmatched returns the handler of the catch-all pattern catchAll: it
+// answers a request that no other route matches with a JSON 405 and Allow
+// when the path exists for other methods, else a JSON 404 with notFound
+// (a format taking the method and the path).
+func (s *Server) unmatched(catchAll, notFound string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		var allowed []string
+		for _, method := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodDelete} {
+			probe := r.Clone(r.Context())
+			probe.Method = method
+			if _, pattern := s.mux.Handler(probe); pattern != "" && pattern != catchAll {
+				allowed = append(allowed, method)
+			}
 		}
+		if len(allowed) > 0 {
+			w.Header().Set("Allow", strings.Join(allowed, ", "))
+			writeErrorf(w, http.StatusMethodNotAllowed, "method %s not allowed on %s; use %s", r.Method, r.URL.Path, strings.Join(allowed, " or "))
+			return
+		}
+		writeErrorf(w, http.StatusNotFound, notFound, r.Method, r.URL.Path)
 	}
-	if len(allowed) > 0 {
-		w.Header().Set("Allow", strings.Join(allowed, ", "))
-		writeErrorf(w, http.StatusMethodNotAllowed, "method %s not allowed on %s; use %s", r.Method, r.URL.Path, strings.Join(allowed, " or "))
-		return
-	}
-	writeErrorf(w, http.StatusNotFound, "no management API route %s %s; see docs/API.md for the routes", r.Method, r.URL.Path)
 }
 
 // manageAPI holds the management API's handlers.

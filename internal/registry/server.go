@@ -52,8 +52,9 @@ type Storage struct {
 }
 
 // Bootstrapper prepares a server for its first use: on a data directory
-// without an administrator it creates one and prints a one-time token. The
-// accounts code implements it; until then no bootstrapper runs.
+// without an administrator it creates one and prints a one-time token.
+// [AdminBootstrapper] is the implementation; [Main] sets it, and tests that
+// build a [Command] or call [Run] themselves choose their own.
 //
 // [Run] calls Bootstrap on every start, after the data directory and the
 // storage are ready and the listener is bound, before the server accepts
