@@ -20,20 +20,26 @@ import (
 	"time"
 )
 
-// centralBinary builds cmd/central once per test binary run.
-var centralBinary = sync.OnceValues(func() (string, error) {
-	dir, err := os.MkdirTemp("", "central-bin-")
+// binaries builds cmd/central and cmd/bal once per test binary run, into
+// one directory, and returns it.
+var binaries = sync.OnceValues(func() (string, error) {
+	dir, err := os.MkdirTemp("", "balcentral-bin-")
 	if err != nil {
 		return "", err
 	}
-	bin := filepath.Join(dir, "central")
-	cmd := exec.Command("go", "build", "-o", bin, "./cmd/central")
+	cmd := exec.Command("go", "build", "-o", dir+string(filepath.Separator), "./cmd/central", "./cmd/bal")
 	cmd.Dir = filepath.Join("..", "..")
 	if out, err := cmd.CombinedOutput(); err != nil {
-		return "", fmt.Errorf("go build ./cmd/central: %v\n%s", err, out)
+		return "", fmt.Errorf("go build ./cmd/central ./cmd/bal: %v\n%s", err, out)
 	}
-	return bin, nil
+	return dir, nil
 })
+
+// centralBinary returns the path of a built central.
+func centralBinary() (string, error) {
+	dir, err := binaries()
+	return filepath.Join(dir, "central"), err
+}
 
 // crashServer is a central process.
 type crashServer struct {
