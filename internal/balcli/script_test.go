@@ -40,7 +40,10 @@ func TestScripts(t *testing.T) {
 			return os.MkdirAll(home, 0o755)
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"balalist": balalist,
+			"balalist":     balalist,
+			"central":      centralCmd,
+			"centraladmin": centraladmin,
+			"centraltoken": centraltoken,
 		},
 	})
 }
