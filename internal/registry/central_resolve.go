@@ -248,6 +248,21 @@ type unresolvedPackage struct {
 	Reason  string  `json:"reason"`
 }
 
+// parseResolveModes reads the modes of the n items of a resolution request
+// (mode(i) is item i's), or answers 400 naming the first unknown one.
+func parseResolveModes(w http.ResponseWriter, list string, n int, mode func(i int) string) ([]string, bool) {
+	modes := make([]string, n)
+	for i := range n {
+		m, ok := parseResolveMode(mode(i))
+		if !ok {
+			writeErrorf(w, http.StatusBadRequest, "%s[%d]: unknown mode %q: use soft, medium, hard or locked", list, i, mode(i))
+			return nil, false
+		}
+		modes[i] = m
+	}
+	return modes, true
+}
+
 // handleResolveDependencies answers POST /packages/resolve-dependencies.
 func (s *Server) handleResolveDependencies(w http.ResponseWriter, r *http.Request) {
 	p, ok := s.authenticate(w, r)
@@ -262,14 +277,9 @@ func (s *Server) handleResolveDependencies(w http.ResponseWriter, r *http.Reques
 		writeErrorf(w, http.StatusBadRequest, "too many packages: %d; ask for at most %d at a time", len(req.Packages), maxResolveItems)
 		return
 	}
-	modes := make([]string, len(req.Packages))
-	for i, d := range req.Packages {
-		m, ok := parseResolveMode(d.Mode)
-		if !ok {
-			writeErrorf(w, http.StatusBadRequest, "packages[%d]: unknown mode %q: use soft, medium, hard or locked", i, d.Mode)
-			return
-		}
-		modes[i] = m
+	modes, ok := parseResolveModes(w, "packages", len(req.Packages), func(i int) string { return req.Packages[i].Mode })
+	if !ok {
+		return
 	}
 	resp := resolveDependenciesResponse{Resolved: []resolvedPackage{}, Unresolved: []unresolvedPackage{}}
 	f := clientFilterOf(r)
@@ -422,14 +432,9 @@ func (s *Server) handleResolveModules(w http.ResponseWriter, r *http.Request) {
 		writeErrorf(w, http.StatusBadRequest, "too many modules: %d; ask for at most %d at a time", len(req.Modules), maxResolveItems)
 		return
 	}
-	modes := make([]string, len(req.Modules))
-	for i, m := range req.Modules {
-		mode, ok := parseResolveMode(m.Mode)
-		if !ok {
-			writeErrorf(w, http.StatusBadRequest, "modules[%d]: unknown mode %q: use soft, medium, hard or locked", i, m.Mode)
-			return
-		}
-		modes[i] = mode
+	modes, ok := parseResolveModes(w, "modules", len(req.Modules), func(i int) string { return req.Modules[i].Mode })
+	if !ok {
+		return
 	}
 	resp := resolveModulesResponse{ResolvedModules: []resolvedModule{}, UnresolvedModules: []unresolvedModule{}}
 	f := clientFilterOf(r)
