@@ -22,11 +22,14 @@ import (
 	"github.com/balcentral/balcentral/internal/balcli/buildcmd"
 	"github.com/balcentral/balcentral/internal/balcli/cleancmd"
 	"github.com/balcentral/balcentral/internal/balcli/cmdenv"
+	"github.com/balcentral/balcentral/internal/balcli/deprecatecmd"
 	"github.com/balcentral/balcentral/internal/balcli/graphcmd"
 	"github.com/balcentral/balcentral/internal/balcli/helptext"
 	"github.com/balcentral/balcentral/internal/balcli/newcmd"
 	"github.com/balcentral/balcentral/internal/balcli/packcmd"
+	"github.com/balcentral/balcentral/internal/balcli/pullcmd"
 	"github.com/balcentral/balcentral/internal/balcli/pushcmd"
+	"github.com/balcentral/balcentral/internal/balcli/searchcmd"
 	"github.com/balcentral/balcentral/internal/balcli/versioncmd"
 	"github.com/balcentral/balcentral/internal/iostreams"
 )
@@ -63,6 +66,9 @@ func commands(env *cmdenv.Env) []*cobra.Command {
 		graphcmd.NewCmdGraph(env, nil),
 		packcmd.NewCmdPack(env, nil),
 		pushcmd.NewCmdPush(env, nil),
+		pullcmd.NewCmdPull(env, nil),
+		searchcmd.NewCmdSearch(env, nil),
+		deprecatecmd.NewCmdDeprecate(env, nil),
 		cleancmd.NewCmdClean(env, nil),
 		versioncmd.NewCmdVersion(env, nil),
 	}

@@ -46,7 +46,7 @@ func TestRun(t *testing.T) {
 		{
 			name:       "no arguments prints help",
 			args:       nil,
-			wantOutHas: []string{"NAME\n    bal - The Ballerina package manager\n", "\nCOMMANDS\n", "    new        Create a new Ballerina package\n", "    version    "},
+			wantOutHas: []string{"NAME\n    bal - The Ballerina package manager\n", "\nCOMMANDS\n", "    new          Create a new Ballerina package\n", "    version    "},
 		},
 		{
 			name:       "help",

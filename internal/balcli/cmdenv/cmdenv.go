@@ -35,6 +35,12 @@ type Env struct {
 	Getwd func() (string, error)
 	// Getenv reads an environment variable; "" when unset.
 	Getenv func(string) string
+	// LookupEnv reads an environment variable and reports whether it is
+	// set, so that a variable set to "" can be told from an unset one
+	// (BALLERINA_CENTRAL_ACCESS_TOKEN="" replaces the token of
+	// Settings.toml). When nil, [Env.Lookup] falls back to Getenv and
+	// treats "" as unset.
+	LookupEnv func(string) (string, bool)
 	// Now returns the current time.
 	Now func() time.Time
 	// UserName returns the name of the user running bal, "" when unknown.
@@ -73,6 +79,7 @@ func New(ios *iostreams.IOStreams) *Env {
 		IO:           ios,
 		Getwd:        os.Getwd,
 		Getenv:       os.Getenv,
+		LookupEnv:    os.LookupEnv,
 		Now:          time.Now,
 		Distribution: version.DistributionShort,
 	}
@@ -88,6 +95,19 @@ func New(ios *iostreams.IOStreams) *Env {
 	}
 	env.ConfigErr = errors.Join(distErr, nowErr)
 	return env
+}
+
+// Lookup reads the environment variable name through LookupEnv, or through
+// Getenv when LookupEnv is nil (an Env built by hand in a test).
+func (e *Env) Lookup(name string) (string, bool) {
+	if e.LookupEnv != nil {
+		return e.LookupEnv(name)
+	}
+	if e.Getenv == nil {
+		return "", false
+	}
+	v := e.Getenv(name)
+	return v, v != ""
 }
 
 // DistributionSetting returns the distribution named by a

@@ -2,9 +2,9 @@
 // package: to the local repository with --repository local, to a registry
 // otherwise.
 //
-// Pushing to a registry (Central or a Settings.toml repository) plugs in
-// through Options.Remote; until it exists bal push says that only
-// --repository local is supported. Everything before the upload is common
+// Pushing to a registry plugs in through Options.Remote, which NewCmdPush
+// sets to [NewRemote] (remote.go): Central, or the registry of [central]
+// url / BALLERINA_CENTRAL_URL. Everything before the upload is common
 // to both: finding the bala (the one 'bal pack' wrote to target/bala, or
 // the path given), the checks of the reference CLI with its messages (the
 // bala's version against Ballerina.toml, a non-empty README inside the
@@ -84,7 +84,7 @@ type Options struct {
 // NewCmdPush returns the `bal push` command. When runF is not nil it is
 // called with the parsed options instead of pushing.
 func NewCmdPush(env *cmdenv.Env, runF func(*Options) error) *cobra.Command {
-	opts := &Options{IO: env.IO, Getwd: env.Getwd, UserName: env.UserName, HomeDir: env.HomeDir}
+	opts := &Options{IO: env.IO, Getwd: env.Getwd, UserName: env.UserName, HomeDir: env.HomeDir, Remote: NewRemote(env)}
 	cmd := &cobra.Command{
 		Use:   "push [<bala-path>]",
 		Short: "Publish the .bala of a package",
@@ -105,15 +105,27 @@ Ballerina.toml:
 The local repository may be overwritten: pushing a version again
 replaces it. Use it to try a package before publishing it.
 
-Without --repository the archive is published to Ballerina Central,
-where it is public (unless [package] visibility = "private"), shared and
-permanent: a version cannot be overwritten or removed. This bal cannot
-publish to a registry yet; use --repository local.
+Without --repository the archive is published to Ballerina Central, or
+to the registry named by [central] url in Settings.toml or by
+$BALLERINA_CENTRAL_URL, such as a self-hosted balcentral. There it is
+public (unless [package] visibility = "private"), shared and permanent:
+a version cannot be overwritten or removed, only deprecated (see 'bal
+deprecate'). Publishing needs an access token of a user who may publish
+to the package's organization: [central] accesstoken in Settings.toml,
+or $BALLERINA_CENTRAL_ACCESS_TOKEN. bal push checks that the token is
+set and that the registry does not have the version yet before it
+uploads the archive.
 
 Before pushing, the version in the archive's name must be the version in
 Ballerina.toml, and the archive must hold a non-empty README.`,
-		Example: `# Pack the package and push it to the local repository
+		Example: `# Pack the package and publish it
 $ bal pack
+$ bal push
+
+# Publish to a self-hosted registry
+$ BALLERINA_CENTRAL_URL=https://central.example.com/2.0/registry bal push
+
+# Push it to the local repository instead
 $ bal push --repository local
 
 # Push an archive built elsewhere to the local repository

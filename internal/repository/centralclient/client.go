@@ -21,52 +21,17 @@ package centralclient
 
 import (
 	"context"
-	"errors"
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
-
-	"github.com/balcentral/balcentral/internal/manifest"
 )
 
 // DefaultPlatforms are the JVM targets sent in Ballerina-Platform when the
 // caller names none, newest first, as the current Java client sends them.
 var DefaultPlatforms = []string{"java21", "java17", "java11"}
-
-// Errors wrapped by *Error and the other failures of the client; test with
-// errors.Is.
-var (
-	// ErrNotFound: the registry does not have the package or version (a
-	// 404 whose message says so).
-	ErrNotFound = errors.New("not found")
-	// ErrUnauthorized: the registry refused the token (401).
-	ErrUnauthorized = errors.New("unauthorized")
-	// ErrExists: Pull found the version already in the repository
-	// directory; Push was told the version already exists.
-	ErrExists = errors.New("already exists")
-	// ErrDigestMismatch: the downloaded bytes do not have the digest the
-	// registry announced.
-	ErrDigestMismatch = errors.New("digest mismatch")
-	// ErrConnection: the registry could not be reached or the connection
-	// broke (after the retries). Builds fall back to the cache on it.
-	ErrConnection = errors.New("cannot connect to the registry")
-)
-
-// Error is a failed API call: the HTTP status and the server's
-// {"message": …}, if the body was JSON.
-type Error struct {
-	Op      string // "versions", "package", "pull", "push", "search", "deprecate", "resolve-dependencies", "resolve-modules", "download"
-	URL     string // the request URL
-	Status  int    // HTTP status; 0 for a connection failure
-	Message string // the JSON body's message; "" when there was none
-	Err     error  // ErrNotFound, ErrUnauthorized, ErrExists, ErrConnection, or nil
-}
-
-func (e *Error) Error() string { panic("unimplemented") }
-
-// Unwrap returns e.Err.
-func (e *Error) Unwrap() error { return e.Err }
 
 // Options configure a Client.
 type Options struct {
@@ -82,18 +47,26 @@ type Options struct {
 	// nil means DefaultPlatforms.
 	Platforms []string
 	// HTTPClient sends the requests; nil builds one with the timeouts
-	// below and ProxyURL. Its CheckRedirect is replaced so that redirects
-	// are not followed.
+	// below and ProxyURL. New copies it and replaces the copy's
+	// CheckRedirect so that redirects are not followed; the timeouts and
+	// ProxyURL are then the HTTPClient's business.
 	HTTPClient *http.Client
 	// ProxyURL, if not nil, is the HTTP proxy (with user info for basic
-	// authentication).
+	// authentication, which net/http sends as Proxy-Authorization); nil
+	// means the environment's (HTTPS_PROXY, HTTP_PROXY, NO_PROXY).
 	ProxyURL func(*http.Request) (*url.URL, error)
 	// ConnectTimeout, ReadTimeout, WriteTimeout and CallTimeout as in
-	// Settings.toml [central]; zero values take the defaults.
+	// Settings.toml [central]; zero values take the defaults (60 s, and
+	// no limit for CallTimeout). ConnectTimeout bounds dialing and the TLS
+	// handshake; ReadTimeout and WriteTimeout are idle timeouts (no byte
+	// received, or sent, for that long), so a long transfer is never cut
+	// while it progresses; CallTimeout bounds a whole request, body
+	// included (http.Client.Timeout).
 	ConnectTimeout, ReadTimeout, WriteTimeout, CallTimeout time.Duration
 	// MaxRetries is how many times a 5xx answer or a broken connection is
-	// retried; Backoff gives the wait before retry n (1-based); nil means
-	// exponential from 200 ms with jitter.
+	// retried: 0 means never, a negative value 1 (Settings.toml's
+	// default). Backoff gives the wait before retry n (1-based); nil means
+	// DefaultBackoff, exponential from 200 ms with jitter.
 	MaxRetries int
 	Backoff    func(n int) time.Duration
 	// Verbose, if not nil, receives curl-like traces
@@ -107,26 +80,12 @@ type Options struct {
 // Client talks to one registry. It is safe for concurrent use.
 type Client struct {
 	opts Options
-}
-
-// New returns a Client for opts.
-func New(opts Options) (*Client, error) { panic("unimplemented") }
-
-// FromSettings returns a Client for the registry, token, timeouts, retries
-// and proxy of Settings.toml (as loaded by manifest.LoadSettings, which
-// applies BALLERINA_CENTRAL_ACCESS_TOKEN and BALLERINA_CENTRAL_URL), sending
-// distribution as User-Agent.
-func FromSettings(s *manifest.Settings, distribution string) (*Client, error) {
-	panic("unimplemented")
+	base *url.URL
+	hc   *http.Client
 }
 
 // BaseURL returns the API base URL.
 func (c *Client) BaseURL() string { return c.opts.BaseURL }
-
-// Host returns the host of the base URL, e.g. "api.central.ballerina.io"
-// or "127.0.0.1:9090": the cache directory of a non-default registry is
-// named after it (repository.Layout.CentralCacheDir).
-func (c *Client) Host() string { panic("unimplemented") }
 
 // Package is the Central API's Package object (central-api.md §5), with the
 // fields bal uses.
@@ -161,14 +120,39 @@ type Module struct {
 // package the registry does not know gives an empty list, as the Java
 // client does.
 func (c *Client) Versions(ctx context.Context, org, name string) ([]string, error) {
-	panic("unimplemented")
+	r := &request{op: opVersions, method: http.MethodGet, url: c.packagesURL(org, name), accept: "application/json", read: true}
+	resp, body, err := c.send(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	if resp.StatusCode == http.StatusNotFound && strings.Contains(jsonMessage(resp.Header.Get("Content-Type"), body), msgPackageNotFound) {
+		return []string{}, nil
+	}
+	var vs []string
+	if err := c.decode(r, resp, body, &vs); err != nil {
+		return nil, err
+	}
+	if vs == nil {
+		vs = []string{}
+	}
+	return vs, nil
 }
 
 // Package returns the metadata of org/name:version (GET
 // /packages/{org}/{name}/{version}); version "" or "*" asks for the latest.
 // An unknown version is an *Error wrapping ErrNotFound.
 func (c *Client) Package(ctx context.Context, org, name, version string) (*Package, error) {
-	panic("unimplemented")
+	r := &request{op: opPackage, method: http.MethodGet, url: c.packagesURL(org, name, versionSegment(version)),
+		accept: "application/json", read: true}
+	resp, body, err := c.send(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	p := new(Package)
+	if err := c.decode(r, resp, body, p); err != nil {
+		return nil, err
+	}
+	return p, nil
 }
 
 // Progress reports transfer progress: done bytes of total (-1 if unknown).
@@ -194,20 +178,6 @@ type PullResult struct {
 	DeprecationMessage string
 }
 
-// Pull downloads a package with the 302 protocol (central-api.md §7) and
-// installs it into req.RepoDir atomically. When the version directory
-// already holds the platform, Pull updates deprecated.txt and returns the
-// result with an error wrapping ErrExists.
-func (c *Client) Pull(ctx context.Context, req PullRequest) (*PullResult, error) {
-	panic("unimplemented")
-}
-
-// Push uploads a bala (POST /packages, multipart part "bala-file", as the
-// Java client). The caller has made the pre-check (Package → ErrNotFound).
-func (c *Client) Push(ctx context.Context, balaPath string, progress Progress) error {
-	panic("unimplemented")
-}
-
 // SearchResult is the answer of a search.
 type SearchResult struct {
 	Packages []Package `json:"packages"`
@@ -216,13 +186,46 @@ type SearchResult struct {
 
 // Search runs GET /packages/?q=<query>.
 func (c *Client) Search(ctx context.Context, query string) (*SearchResult, error) {
-	panic("unimplemented")
+	r := &request{op: opSearch, method: http.MethodGet, url: c.opts.BaseURL + "/packages/?q=" + url.QueryEscape(query),
+		accept: "application/json", read: true}
+	resp, body, err := c.send(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	res := new(SearchResult)
+	if err := c.decode(r, resp, body, res); err != nil {
+		return nil, err
+	}
+	return res, nil
 }
 
 // Deprecate deprecates org/name:version (version "" or "*" for all) with
 // message, or undoes the deprecation, and returns the updated Package.
 func (c *Client) Deprecate(ctx context.Context, org, name, version, message string, undo bool) (*Package, error) {
-	panic("unimplemented")
+	action, payload := "deprecate", []byte("{}")
+	if undo {
+		action = "undeprecate"
+	} else {
+		if message == "" {
+			message = "null" // what the Java client sends without --message
+		}
+		payload, _ = json.Marshal(struct {
+			Message string `json:"message"`
+		}{message})
+	}
+	r := &request{op: opDeprecate, method: http.MethodPut,
+		url:       c.opts.BaseURL + "/packages/" + action + "/" + pathSegment(org) + "/" + pathSegment(name) + "/" + versionSegment(version),
+		platforms: c.opts.Platforms[0], accept: "application/json", contentType: "application/json; charset=utf-8",
+		body: bytesBody(payload), read: true}
+	resp, body, err := c.send(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	p := new(Package)
+	if err := c.decode(r, resp, body, p); err != nil {
+		return nil, err
+	}
+	return p, nil
 }
 
 // DependencyRequest is one entry of a resolve-dependencies request.
@@ -275,7 +278,23 @@ type DependencyResolution struct {
 
 // ResolveDependencies runs POST /packages/resolve-dependencies.
 func (c *Client) ResolveDependencies(ctx context.Context, reqs []DependencyRequest) (*DependencyResolution, error) {
-	panic("unimplemented")
+	type wirePackage struct {
+		OrgName string  `json:"orgName"`
+		Name    string  `json:"name"`
+		Version *string `json:"version"`
+		Mode    string  `json:"mode,omitempty"`
+	}
+	in := struct {
+		Packages []wirePackage `json:"packages"`
+	}{Packages: make([]wirePackage, 0, len(reqs))}
+	for _, d := range reqs {
+		in.Packages = append(in.Packages, wirePackage{OrgName: d.Org, Name: d.Name, Version: nullable(d.Version), Mode: d.Mode})
+	}
+	out := new(DependencyResolution)
+	if err := c.postJSON(ctx, opResolveDeps, "/packages/resolve-dependencies", in, out); err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // ModuleRequest is one entry of a resolve-modules request.
@@ -309,5 +328,30 @@ type ModuleResolution struct {
 
 // ResolveModules runs POST /packages/resolve-modules.
 func (c *Client) ResolveModules(ctx context.Context, reqs []ModuleRequest) (*ModuleResolution, error) {
-	panic("unimplemented")
+	type wireRef struct {
+		Org     string  `json:"org"`
+		Name    string  `json:"name"`
+		Version *string `json:"version"`
+	}
+	type wireModule struct {
+		Organization     string    `json:"organization"`
+		ModuleName       string    `json:"moduleName"`
+		PossiblePackages []wireRef `json:"possiblePackages"`
+		Mode             string    `json:"mode,omitempty"`
+	}
+	in := struct {
+		Modules []wireModule `json:"modules"`
+	}{Modules: make([]wireModule, 0, len(reqs))}
+	for _, m := range reqs {
+		w := wireModule{Organization: m.Org, ModuleName: m.Module, PossiblePackages: make([]wireRef, 0, len(m.PossiblePackages)), Mode: m.Mode}
+		for _, p := range m.PossiblePackages {
+			w.PossiblePackages = append(w.PossiblePackages, wireRef{Org: p.Org, Name: p.Name, Version: nullable(p.Version)})
+		}
+		in.Modules = append(in.Modules, w)
+	}
+	out := new(ModuleResolution)
+	if err := c.postJSON(ctx, opResolveMods, "/packages/resolve-modules", in, out); err != nil {
+		return nil, err
+	}
+	return out, nil
 }
