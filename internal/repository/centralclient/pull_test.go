@@ -251,10 +251,11 @@ func TestPullStalledDownloadTimesOut(t *testing.T) {
 
 func TestPullSlowButFlowingDownloadIsNotCut(t *testing.T) {
 	b := makeBala(t, "acme", "hello", "1.2.3", "any", "")
-	const chunks = 20
+	const chunks = 100
 	srv := newFakeCentral(t, "acme", "hello", "1.2.3", "any", b)
 	// Replace the download with one that trickles: the whole transfer
-	// takes several read timeouts, each chunk arrives well within one.
+	// takes two read timeouts or more, each chunk arrives 50 times faster
+	// than one, so a loaded machine does not turn it into a stall.
 	srv.download = func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Length", itoa(len(b)))
 		w.WriteHeader(http.StatusOK)
@@ -262,10 +263,10 @@ func TestPullSlowButFlowingDownloadIsNotCut(t *testing.T) {
 		for i := 0; i < len(b); i += step {
 			w.Write(b[i:min(i+step, len(b))])
 			w.(http.Flusher).Flush()
-			time.Sleep(40 * time.Millisecond)
+			time.Sleep(10 * time.Millisecond)
 		}
 	}
-	c, _ := newTestClient(t, srv.base(), func(o *Options) { o.ReadTimeout = 400 * time.Millisecond; o.MaxRetries = 0 })
+	c, _ := newTestClient(t, srv.base(), func(o *Options) { o.ReadTimeout = 500 * time.Millisecond; o.MaxRetries = 0 })
 	if _, err := c.Pull(context.Background(), PullRequest{Org: "acme", Name: "hello", Version: "1.2.3", RepoDir: t.TempDir()}); err != nil {
 		t.Fatal(err)
 	}
