@@ -26,7 +26,8 @@ const CentralAdminToken = "bct_script-admin-token-0123456789abcdef"
 //
 // start sets CENTRAL_URL (http://127.0.0.1:<port>), BALLERINA_CENTRAL_URL
 // ($CENTRAL_URL/2.0/registry, which bal uses instead of Central) and
-// CENTRAL_ADMIN_TOKEN. It does not set BALLERINA_CENTRAL_ACCESS_TOKEN:
+// CENTRAL_ADMIN_TOKEN, and clears BALCENTRAL_NO_REMOTE so that builds use
+// the registry. It does not set BALLERINA_CENTRAL_ACCESS_TOKEN:
 // scripts choose whose token bal uses (see centraltoken).
 func centralCmd(ts *testscript.TestScript, neg bool, args []string) {
 	if neg {
@@ -92,6 +93,7 @@ func startScriptCentral(ts *testscript.TestScript) *scriptCentral {
 		ts.Setenv("CENTRAL_URL", url)
 		ts.Setenv("BALLERINA_CENTRAL_URL", url+"/2.0/registry")
 		ts.Setenv("CENTRAL_ADMIN_TOKEN", CentralAdminToken)
+		ts.Setenv("BALCENTRAL_NO_REMOTE", "")
 	case err := <-s.done:
 		cancel()
 		ts.Fatalf("central did not start: %v", err)

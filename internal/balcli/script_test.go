@@ -24,7 +24,9 @@ func TestMain(m *testing.M) {
 // TestScripts runs the end-to-end scripts in testdata/script. Each script
 // starts in $WORK as user "testuser" with HOME=$WORK/home. $REALWORK is
 // $WORK with symbolic links resolved, as bal sees its working directory;
-// expected output naming absolute paths uses it.
+// expected output naming absolute paths uses it. BALCENTRAL_NO_REMOTE is
+// "true", so that builds read the Central cache without asking a registry
+// (never the public Ballerina Central); "central start" clears it.
 func TestScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir: filepath.Join("..", "..", "testdata", "script"),
@@ -37,6 +39,7 @@ func TestScripts(t *testing.T) {
 			env.Setenv("REALWORK", real)
 			env.Setenv("HOME", home)
 			env.Setenv("USER", "testuser")
+			env.Setenv("BALCENTRAL_NO_REMOTE", "true")
 			return os.MkdirAll(home, 0o755)
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){

@@ -24,18 +24,30 @@ package project
 //     modules Dependencies.toml records).
 //  3. It opens the repositories: the distribution ($BALLERINA_HOME/repo/bala
 //     over the built-in table), the local repository and the Central cache
-//     of the Ballerina home, the cache filtered by distribution
+//     of the Ballerina home (the cache of BuildOptions.CentralHost, the
+//     registry Settings.toml names), the cache filtered by distribution
 //     compatibility. A RemoteFunc plugs a remote registry in front of the
-//     cache; it is never called for an offline build.
+//     cache; it is never called for an offline build. Inside the 24-hour
+//     window (a HARD build that keeps the versions of Dependencies.toml)
+//     with a complete lock file (every import of the sources recorded in
+//     it), the remote repository is wrapped by repository.PreferCache with
+//     the locked versions: the cache answers for every locked version it
+//     holds, so such a build makes no remote call at all. The registry is
+//     asked only for what the cache lacks (a wiped cache), and new patch
+//     versions are looked for once the window has passed.
 //  4. It resolves with resolve.Resolve and converts the diagnostics: an
 //     import nobody provides is reported at each of its import sites with a
 //     hint on where the package could come from.
-//  5. On success, and unless it is a dry run, it writes Dependencies.toml
-//     when its content changes (a package without dependencies gets none)
-//     and target/build: last_build_time now, last_update_time now only when
+//  5. On success, and unless it is a dry run, it downloads the Central
+//     packages of the graph the cache lacks (when the Central repository
+//     is a repository.Fetcher: the remote registry downloads them in
+//     parallel and reports each pulled package; a dry run such as bal
+//     graph downloads nothing), then writes Dependencies.toml when its
+//     content changes (a package without dependencies gets none) and
+//     target/build: last_build_time now, last_update_time now only when
 //     dependencies were resolved afresh (SOFT or MEDIUM, or no usable
-//     Dependencies.toml), the distribution and the imports. A failed build
-//     writes nothing.
+//     Dependencies.toml), the distribution and the imports. A failed build,
+//     a failed download included, writes nothing in the package.
 
 import (
 	"bytes"
@@ -55,10 +67,12 @@ import (
 )
 
 // RemoteFunc connects the Central repository to a remote registry. It
-// receives the on-disk Central cache and returns the repository resolution
-// asks for Central packages: typically one that lists versions from the
-// registry and pulls the chosen ones into the cache. Build never calls it
-// for an offline build.
+// receives the on-disk Central cache (a *repository.FileSystem, the cache
+// of BuildOptions.CentralHost) and returns the repository resolution asks
+// for Central packages: typically a repository.Remote, which lists
+// versions from the registry and, being a repository.Fetcher, downloads
+// the chosen ones into the cache when Build calls Fetch. Build never calls
+// it for an offline build.
 type RemoteFunc func(ctx context.Context, cache repository.Repository) (repository.Repository, error)
 
 // BuildOptions are the settings of one Build.
@@ -89,6 +103,11 @@ type BuildOptions struct {
 	// Remote, when not nil, connects Central to a remote registry for
 	// builds that are not offline.
 	Remote RemoteFunc
+	// CentralHost is the host of the registry Central packages come from
+	// (centralclient.Client.Host of the Settings.toml registry): its cache
+	// (repository.Layout.CentralCacheDir) is the Central cache of the
+	// build, online or offline. "" is Ballerina Central.
+	CentralHost string
 	// Repositories, when not nil, replaces the repositories Build would
 	// open from HomeDir, BallerinaHome and Remote.
 	Repositories *resolve.Repositories
@@ -220,8 +239,13 @@ func Build(ctx context.Context, p *Project, opts BuildOptions) (*BuildResult, er
 	res.WithinUpdateWindow = in.InUpdateWindow && p.Lock != nil && mode == resolve.Hard && !sticky &&
 		!(in.HasUserMode && in.UserMode >= resolve.Hard)
 
-	// The repositories and the resolution itself.
-	repos, repoWarnings, err := openRepositories(ctx, opts, offline)
+	// The repositories and the resolution itself. Inside the window, a
+	// complete lock file needs nothing the cache does not have.
+	var keep []repository.NodeRef
+	if res.WithinUpdateWindow && lockComplete(p.Lock, p.Org(), p.Name(), imps.list) {
+		keep = lockedRefs(p.Lock, p.Org(), p.Name())
+	}
+	repos, repoWarnings, err := openRepositories(ctx, opts, offline, keep)
 	if err != nil {
 		return nil, err
 	}
@@ -274,6 +298,9 @@ func Build(ctx context.Context, p *Project, opts BuildOptions) (*BuildResult, er
 	res.Updated = mode == resolve.Soft || mode == resolve.Medium || p.Lock == nil
 	if opts.DryRun {
 		return res, nil
+	}
+	if err := fetchCentral(ctx, repos, rr.Graph); err != nil {
+		return nil, err
 	}
 
 	if res.Lock == LockCreated || res.Lock == LockUpdated {
@@ -494,8 +521,9 @@ func (w *repoWarnings) add(msg string) {
 // openRepositories returns the repositories of a build: the distribution
 // (BallerinaHome's repo/bala over the built-in table), the local
 // repository and the Central cache of HomeDir, with the remote registry
-// when connected and the build is not offline.
-func openRepositories(ctx context.Context, opts BuildOptions, offline bool) (resolve.Repositories, *repoWarnings, error) {
+// when connected and the build is not offline; keep, when not empty, are
+// the locked versions the cache answers for (repository.PreferCache).
+func openRepositories(ctx context.Context, opts BuildOptions, offline bool, keep []repository.NodeRef) (resolve.Repositories, *repoWarnings, error) {
 	warns := &repoWarnings{}
 	if opts.Repositories != nil {
 		return *opts.Repositories, warns, nil
@@ -509,7 +537,7 @@ func openRepositories(ctx context.Context, opts BuildOptions, offline bool) (res
 	}
 	layout := repository.Layout{Home: opts.HomeDir}
 	repos.Local = repository.NewLocal(layout, warn)
-	cache, err := repository.NewCentralCache(layout, "", opts.Distribution, warn)
+	cache, err := repository.NewCentralCache(layout, opts.CentralHost, opts.Distribution, warn)
 	if err != nil {
 		return resolve.Repositories{}, nil, err
 	}
@@ -519,9 +547,68 @@ func openRepositories(ctx context.Context, opts BuildOptions, offline bool) (res
 		if err != nil {
 			return resolve.Repositories{}, nil, err
 		}
+		if len(keep) > 0 {
+			central = repository.PreferCache(cache, central, keep)
+		}
 		repos.Central = central
 	}
 	return repos, warns, nil
+}
+
+// lockComplete reports whether the lock file records every import of the
+// sources (imports, "org/module" as in target/build).
+func lockComplete(lock *manifest.DependenciesToml, rootOrg, rootName string, imports []string) bool {
+	if lock == nil {
+		return false
+	}
+	locked := lockedImports(lock, rootOrg, rootName)
+	for _, imp := range imports {
+		if _, ok := slices.BinarySearch(locked, imp); !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// lockedRefs returns the versions the lock file records, the root package
+// and entries that are not valid versions left out.
+func lockedRefs(lock *manifest.DependenciesToml, rootOrg, rootName string) []repository.NodeRef {
+	var out []repository.NodeRef
+	for _, pkg := range lock.Packages {
+		if pkg.Org == rootOrg && pkg.Name == rootName {
+			continue
+		}
+		if v, err := version.Parse(pkg.Version); err == nil {
+			out = append(out, repository.NodeRef{Org: pkg.Org, Name: pkg.Name, Version: v})
+		}
+	}
+	return out
+}
+
+// fetchCentral has the Central repository download the packages of g it
+// must provide: every package but the root, the built-in packages, those
+// of the local repository and those the distribution holds at the chosen
+// version (the distribution is read first when a package is loaded).
+// Nothing is done when the Central repository cannot fetch (the cache
+// alone, or an offline build).
+func fetchCentral(ctx context.Context, repos resolve.Repositories, g *resolve.Graph) error {
+	f, ok := repos.Central.(repository.Fetcher)
+	if !ok || g == nil {
+		return nil
+	}
+	var refs []repository.NodeRef
+	for _, n := range g.Nodes {
+		if n == g.Root || n.Repository != "" || repository.IsBuiltIn(n.Org, n.Name) {
+			continue
+		}
+		if repos.Distribution != nil {
+			if _, err := repos.Distribution.Package(ctx, n.Org, n.Name, n.Version); err == nil {
+				continue
+			}
+		}
+		refs = append(refs, repository.NodeRef{Org: n.Org, Name: n.Name, Version: n.Version})
+	}
+	return f.Fetch(ctx, refs)
 }
 
 // EnvBallerinaHome locates an installed Ballerina distribution, whose

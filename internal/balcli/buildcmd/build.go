@@ -7,11 +7,13 @@
 //
 //	Resolving dependencies
 //		myorg/app:0.1.0
+//		samjs/foo:1.2.1 pulled from central successfully
 //
 //	Updated Dependencies.toml
 //		samjs/foo:1.2.0 → 1.2.1
 //
-// on stdout: a heading, the package, then what became of Dependencies.toml
+// on stdout: a heading, the package, a line for each package downloaded
+// from the registry (cmdenv.Env.BuildCentral), then what became of Dependencies.toml
 // ("Created Dependencies.toml", "Updated Dependencies.toml" with one line
 // per changed version, "Dependencies.toml is up to date", or "No
 // dependencies: Dependencies.toml not needed"). Inside the 24-hour window
@@ -52,6 +54,9 @@ type Options struct {
 	ConfigErr error
 	// Remote connects Central to a remote registry; nil for none.
 	Remote project.RemoteFunc
+	// Central, used when Remote is nil, connects to the registry of
+	// Settings.toml (cmdenv.Env.BuildCentral); nil for none.
+	Central func(out io.Writer) (*cmdenv.BuildCentral, error)
 
 	// Path is the package path as typed, "" for the current directory.
 	Path string
@@ -69,7 +74,8 @@ type Options struct {
 // called with the parsed options instead of building.
 func NewCmdBuild(env *cmdenv.Env, runF func(*Options) error) *cobra.Command {
 	opts := &Options{IO: env.IO, Getwd: env.Getwd, Getenv: env.Getenv, Now: env.Now, UserName: env.UserName,
-		HomeDir: env.HomeDir, Distribution: env.Distribution, ConfigErr: env.ConfigErr}
+		HomeDir: env.HomeDir, Distribution: env.Distribution, ConfigErr: env.ConfigErr,
+		Central: env.BuildCentral}
 	var (
 		resolution *resolveflags.Flags
 		why        string
@@ -85,15 +91,22 @@ distribution's compiler, another machine or CI uses the same ones.
 
 Packages come from the distribution repository ($BALLERINA_HOME/repo/bala
 and the built-in packages), from the local repository for [[dependency]]
-entries with repository = "local", and from the Central cache in the
-Ballerina home (~/.ballerina, or $BALLERINA_HOME_DIR).
+entries with repository = "local", and from Ballerina Central: the
+registry of Settings.toml ([central] url, or $BALLERINA_CENTRAL_URL; the
+token of [central] accesstoken or $BALLERINA_CENTRAL_ACCESS_TOKEN gives
+access to private packages) and its cache in the Ballerina home
+(~/.ballerina, or $BALLERINA_HOME_DIR). The packages of the resolved
+graph that the cache lacks are downloaded into it, in parallel. With
+--offline, or when the registry cannot be reached (bal then warns), the
+cache alone is used.
 
 The first build picks the latest compatible versions and writes
 Dependencies.toml. Later builds treat its versions as minimums and take
 newer patches at most once a day: within 24 hours of the last update the
-locked versions are kept. 'bal clean' removes target/ and with it that
-memory. A Dependencies.toml written by another Swan Lake Update is
-updated to the newest compatible versions, with a warning.
+locked versions are kept, and the registry is not asked at all when the
+cache holds them. 'bal clean' removes target/ and with it that memory.
+A Dependencies.toml written by another Swan Lake Update is updated to
+the newest compatible versions, with a warning.
 
 Locking modes (--locking-mode):
   soft     Same major version, newest (for 0.x: same minor).
@@ -167,6 +180,12 @@ func run(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return err
 	}
+	central := &cmdenv.BuildCentral{Remote: opts.Remote}
+	if opts.Remote == nil && opts.Central != nil {
+		if central, err = opts.Central(opts.IO.Out); err != nil {
+			return project.WriteFileErrors(opts.IO.ErrOut, err)
+		}
+	}
 
 	out := opts.IO.Out
 	fmt.Fprintf(out, "Resolving dependencies\n\t%s\n", p.ID())
@@ -178,7 +197,8 @@ func run(ctx context.Context, opts *Options) error {
 		LockingMode:   opts.LockingMode,
 		HomeDir:       home,
 		BallerinaHome: opts.Getenv(project.EnvBallerinaHome),
-		Remote:        opts.Remote,
+		Remote:        central.Remote,
+		CentralHost:   central.Host,
 	})
 	if res != nil {
 		project.WriteDiagnostics(opts.IO.ErrOut, res.Diagnostics)

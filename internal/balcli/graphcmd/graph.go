@@ -11,6 +11,7 @@ package graphcmd
 
 import (
 	"context"
+	"io"
 	"slices"
 	"strings"
 	"time"
@@ -38,6 +39,9 @@ type Options struct {
 	ConfigErr error
 	// Remote connects Central to a remote registry; nil for none.
 	Remote project.RemoteFunc
+	// Central, used when Remote is nil, connects to the registry of
+	// Settings.toml (cmdenv.Env.BuildCentral); nil for none.
+	Central func(out io.Writer) (*cmdenv.BuildCentral, error)
 
 	// Path is the package path as typed, "" for the current directory.
 	Path string
@@ -56,7 +60,8 @@ type Options struct {
 // called with the parsed options instead of resolving.
 func NewCmdGraph(env *cmdenv.Env, runF func(*Options) error) *cobra.Command {
 	opts := &Options{IO: env.IO, Getwd: env.Getwd, Getenv: env.Getenv, Now: env.Now, UserName: env.UserName,
-		HomeDir: env.HomeDir, Distribution: env.Distribution, ConfigErr: env.ConfigErr}
+		HomeDir: env.HomeDir, Distribution: env.Distribution, ConfigErr: env.ConfigErr,
+		Central: env.BuildCentral}
 	var resolution *resolveflags.Flags
 	cmd := &cobra.Command{
 		Use:   "graph [<package-path>]",
@@ -132,6 +137,12 @@ func run(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return err
 	}
+	central := &cmdenv.BuildCentral{Remote: opts.Remote}
+	if opts.Remote == nil && opts.Central != nil {
+		if central, err = opts.Central(opts.IO.Out); err != nil {
+			return project.WriteFileErrors(opts.IO.ErrOut, err)
+		}
+	}
 	res, err := project.Build(ctx, p, project.BuildOptions{
 		Distribution:  opts.Distribution,
 		Now:           opts.Now(),
@@ -140,7 +151,8 @@ func run(ctx context.Context, opts *Options) error {
 		LockingMode:   opts.LockingMode,
 		HomeDir:       home,
 		BallerinaHome: opts.Getenv(project.EnvBallerinaHome),
-		Remote:        opts.Remote,
+		Remote:        central.Remote,
+		CentralHost:   central.Host,
 		DryRun:        true,
 	})
 	if res != nil && res.Graph != nil {

@@ -30,6 +30,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"path/filepath"
 	"strings"
 	"time"
@@ -56,6 +57,9 @@ type Options struct {
 	ConfigErr error
 	// Remote connects Central to a remote registry; nil for none.
 	Remote project.RemoteFunc
+	// Central, used when Remote is nil, connects to the registry of
+	// Settings.toml (cmdenv.Env.BuildCentral); nil for none.
+	Central func(out io.Writer) (*cmdenv.BuildCentral, error)
 
 	// Path is the package path as typed, "" for the current directory.
 	Path string
@@ -71,7 +75,8 @@ type Options struct {
 // called with the parsed options instead of packing.
 func NewCmdPack(env *cmdenv.Env, runF func(*Options) error) *cobra.Command {
 	opts := &Options{IO: env.IO, Getwd: env.Getwd, Getenv: env.Getenv, Now: env.Now, UserName: env.UserName,
-		HomeDir: env.HomeDir, Distribution: env.Distribution, ConfigErr: env.ConfigErr}
+		HomeDir: env.HomeDir, Distribution: env.Distribution, ConfigErr: env.ConfigErr,
+		Central: env.BuildCentral}
 	var resolution *resolveflags.Flags
 	cmd := &cobra.Command{
 		Use:   "pack [<package-path>]",
@@ -161,6 +166,12 @@ func run(ctx context.Context, opts *Options) error {
 
 	out := opts.IO.Out
 	fmt.Fprintf(out, "Checking source\n\t%s\n", p.ID())
+	central := &cmdenv.BuildCentral{Remote: opts.Remote}
+	if opts.Remote == nil && opts.Central != nil {
+		if central, err = opts.Central(opts.IO.Out); err != nil {
+			return project.WriteFileErrors(errOut, err)
+		}
+	}
 	res, err := project.Pack(ctx, p, project.PackOptions{BuildOptions: project.BuildOptions{
 		Distribution:  opts.Distribution,
 		Now:           opts.Now(),
@@ -169,7 +180,8 @@ func run(ctx context.Context, opts *Options) error {
 		LockingMode:   opts.LockingMode,
 		HomeDir:       home,
 		BallerinaHome: opts.Getenv(project.EnvBallerinaHome),
-		Remote:        opts.Remote,
+		Remote:        central.Remote,
+		CentralHost:   central.Host,
 	}})
 	if res != nil {
 		for _, n := range res.Notices {
