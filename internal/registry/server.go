@@ -280,6 +280,7 @@ func NewServer(cfg Config, st Storage, log *slog.Logger) *Server {
 	s.handle("GET /healthz", routeOther, s.handleHealth)
 	s.registerCentralRoutes()
 	s.registerManagementRoutes()
+	s.registerWebRoutes()
 	s.handler = s.withMiddleware(s.mux)
 	return s
 }

@@ -1,0 +1,4 @@
+package registry
+
+// registerWebPageRoutes adds the public pages.
+func (s *Server) registerWebPageRoutes() {}
