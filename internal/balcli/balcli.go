@@ -30,6 +30,7 @@ import (
 	"github.com/balcentral/balcentral/internal/balcli/pullcmd"
 	"github.com/balcentral/balcentral/internal/balcli/pushcmd"
 	"github.com/balcentral/balcentral/internal/balcli/searchcmd"
+	"github.com/balcentral/balcentral/internal/balcli/semvercmd"
 	"github.com/balcentral/balcentral/internal/balcli/versioncmd"
 	"github.com/balcentral/balcentral/internal/iostreams"
 )
@@ -53,6 +54,11 @@ func run(env *cmdenv.Env, args []string) int {
 	cmd, err := root.ExecuteC()
 	if err != nil {
 		printError(env.IO.ErrOut, cmd, err)
+		// A command may exit with another status (bal semver's 3).
+		var st interface{ ExitStatus() int }
+		if errors.As(err, &st) {
+			return st.ExitStatus()
+		}
 		return ExitError
 	}
 	return ExitOK
@@ -69,6 +75,7 @@ func commands(env *cmdenv.Env) []*cobra.Command {
 		pullcmd.NewCmdPull(env, nil),
 		searchcmd.NewCmdSearch(env, nil),
 		deprecatecmd.NewCmdDeprecate(env, nil),
+		semvercmd.NewCmdSemver(env, nil),
 		cleancmd.NewCmdClean(env, nil),
 		versioncmd.NewCmdVersion(env, nil),
 	}
