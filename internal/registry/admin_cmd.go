@@ -15,9 +15,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -28,7 +25,6 @@ import (
 
 	"github.com/balcentral/balcentral/internal/registry/credential"
 	"github.com/balcentral/balcentral/internal/store"
-	"github.com/balcentral/balcentral/internal/store/sqlite"
 )
 
 // cliActor is the audit log actor of the admin commands.
@@ -64,16 +60,9 @@ func (c *Command) withAccounts(ctx context.Context, cmd *cobra.Command, fn func(
 		}
 		return &configError{err}
 	}
-	path := filepath.Join(cfg.DataDir, DatabaseFile)
-	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("no registry in %s (it has no %s): pass the server's data directory with --data or %s, or start the server once to create it",
-			cfg.DataDir, DatabaseFile, optionNamed("data").env())
-	} else if err != nil {
-		return fmt.Errorf("cannot use the data directory %s: %v", cfg.DataDir, underlying(err))
-	}
-	meta, err := sqlite.Open(ctx, path)
+	meta, err := openMetaForAdmin(ctx, cfg)
 	if err != nil {
-		return fmt.Errorf("cannot open the metadata database in %s: %w", cfg.DataDir, err)
+		return err
 	}
 	err = fn(newAccounts(meta, time.Now))
 	if cerr := meta.Close(); err == nil && cerr != nil {

@@ -113,7 +113,13 @@ func (s *Server) principalOf(r *http.Request) (*principal, error) {
 	if err != nil || secret == "" {
 		return nil, err
 	}
-	ctx := r.Context()
+	return s.tokenPrincipal(r.Context(), secret)
+}
+
+// tokenPrincipal finds the principal of a token's secret, presented in an
+// Authorization header or, for the web UI, in the session cookie. Unknown,
+// expired and revoked tokens are an *authError.
+func (s *Server) tokenPrincipal(ctx context.Context, secret string) (*principal, error) {
 	tok, err := s.storage.Meta.TokenByHash(ctx, credential.HashToken(secret))
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, &authError{"invalid access token"}

@@ -25,9 +25,19 @@ import (
 //     [javaDigest]);
 //   - for a deprecated version, isdeprecated and deprecatemessage (Java)
 //     and Is-Deprecated and Deprecate-Message (Go port).
+//
+// With redirect_downloads, Location may instead be a presigned URL of the
+// object store, whose path ends in <version>/<file> all the same (see
+// direct_download.go); such a pull is counted here, since its download
+// never reaches the registry.
 func (s *Server) redirectToBala(w http.ResponseWriter, r *http.Request, pv *store.PackageVersion) {
 	h := w.Header()
-	h.Set("Location", s.baseURL(r)+downloadPath(pv))
+	if loc := s.directDownloadURL(r, pv); loc != "" {
+		h.Set("Location", loc)
+		s.pulls.add(pv.Org, pv.Name, pv.Version)
+	} else {
+		h.Set("Location", s.baseURL(r)+downloadPath(pv))
+	}
 	h.Set("Content-Disposition", "attachment; filename="+bala.FileName(pv.Org, pv.Name, pv.Platform, pv.Version))
 	h.Set("digest", "sha-256="+javaDigest(pv.Digest))
 	if pv.Deprecated {

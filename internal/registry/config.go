@@ -2,6 +2,7 @@ package registry
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -9,6 +10,7 @@ import (
 	"net/url"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -97,6 +99,28 @@ type Config struct {
 	// management writes) per client address, on one budget; the zero Rate
 	// means unlimited. /healthz and /metrics are never limited.
 	ReadRateLimit Rate
+	// Signup lets visitors of the web UI create accounts with a password
+	// (/signup). Off by default: a private registry's administrators
+	// create the accounts. Accounts of OIDC providers are not affected.
+	Signup bool
+	// OIDCProviders are the providers people can sign in to the web UI
+	// with, from the configuration file's [oidc_providers.<name>] tables,
+	// ordered by name.
+	OIDCProviders []OIDCProvider
+
+	// Database is the metadata database: empty for the SQLite database in
+	// DataDir, else a PostgreSQL connection string (see storage.go).
+	Database string
+	// BlobStore is where package archives are kept: BlobStoreFiles (the
+	// blobs/ directory of DataDir) or BlobStoreS3 (the bucket S3 names).
+	BlobStore string
+	// S3 is the bucket of BlobStoreS3.
+	S3 S3Config
+	// RedirectDownloads makes pulls of public versions by anonymous
+	// clients redirect straight to a presigned URL of the object store
+	// instead of streaming through the registry (BlobStoreS3 only; see
+	// central_pull.go).
+	RedirectDownloads bool
 
 	// BootstrapToken is CENTRAL_BOOTSTRAP_TOKEN: the first administrator's
 	// token, or empty to have one generated. Environment only.
@@ -206,6 +230,94 @@ var options = []option{
 		help: `Requests per client address for every other API request (reads, and management writes other than creating tokens), in the same form; off means unlimited. /healthz and /metrics are never limited.`,
 		set:  func(c *Config, v string) (err error) { c.ReadRateLimit, err = ParseRate(v); return err },
 	},
+	{
+		name: "signup", arg: "bool", def: "false",
+		help: `Whether visitors of the web UI may create accounts with a password at /signup: true or false. Off, only administrators create accounts (central user create, POST /api/v1/users). Accounts that OIDC providers sign in are created on their first sign-in either way.`,
+		set: func(c *Config, v string) error {
+			b, err := strconv.ParseBool(v)
+			if err != nil {
+				return errors.New("want true or false")
+			}
+			c.Signup = b
+			return nil
+		},
+	},
+	{
+		name: "database", arg: "dsn", def: "SQLite in the data directory",
+		help: `Metadata database: empty for the embedded SQLite database in the data directory (central.db), or a PostgreSQL connection string, postgres://user@host:5432/central?sslmode=verify-full or key=value pairs, for a database that several replicas share. Keep the password out of files and flags: use PGPASSWORD, a ~/.pgpass file or this variable. central never migrates a PostgreSQL schema on start: run central migrate first, and after every upgrade.`,
+		set:  func(c *Config, v string) (err error) { c.Database, err = parseDatabase(v); return err },
+	},
+	{
+		name: "blob_store", arg: "kind", def: BlobStoreFiles,
+		help: `Where package archives are kept: files (blobs/ in the data directory) or s3 (a bucket of an S3-compatible object store, given by the s3_ options). The s3 credentials come from CENTRAL_S3_ACCESS_KEY and CENTRAL_S3_SECRET_KEY, else from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, else from the instance's IAM role.`,
+		set: func(c *Config, v string) error {
+			switch v {
+			case BlobStoreFiles, BlobStoreS3:
+				c.BlobStore = v
+				return nil
+			}
+			return errors.New("want files or s3")
+		},
+	},
+	{
+		name: "s3_endpoint", arg: "url", def: "none",
+		help: `URL of the S3 service, scheme, host and port only, such as https://s3.eu-west-1.amazonaws.com or http://minio.internal:9000; https unless the store is on a trusted network.`,
+		set:  func(c *Config, v string) (err error) { c.S3.Endpoint, err = parseS3Endpoint(v); return err },
+	},
+	{
+		name: "s3_region", arg: "region", def: "us-east-1",
+		help: `Region of the bucket; most S3-compatible stores accept the default.`,
+		set:  func(c *Config, v string) error { c.S3.Region = v; return nil },
+	},
+	{
+		name: "s3_bucket", arg: "name", def: "none",
+		help: `Bucket of the package archives. It must exist: central does not create it.`,
+		set: func(c *Config, v string) error {
+			if v == "" || strings.ContainsAny(v, "/ ") {
+				return errors.New("want a bucket name, without slashes or spaces")
+			}
+			c.S3.Bucket = v
+			return nil
+		},
+	},
+	{
+		name: "s3_prefix", arg: "prefix", def: "none",
+		help: `Prefix of every object key, such as central/, so that the registry can share a bucket.`,
+		set: func(c *Config, v string) error {
+			if strings.HasPrefix(v, "/") {
+				return errors.New("must not start with a slash")
+			}
+			c.S3.Prefix = v
+			return nil
+		},
+	},
+	{
+		name: "s3_addressing", arg: "style", def: "auto",
+		help: `How requests name the bucket: path (http://host/bucket/key; MinIO and most self-hosted stores), virtual-host (http://bucket.host/key; Amazon S3's buckets) or auto (virtual-host for Amazon S3 and Google Cloud Storage endpoints, path for the others).`,
+		set: func(c *Config, v string) error {
+			switch v {
+			case "auto":
+				c.S3.Addressing = ""
+			case "path", "virtual-host":
+				c.S3.Addressing = v
+			default:
+				return errors.New("want auto, path or virtual-host")
+			}
+			return nil
+		},
+	},
+	{
+		name: "redirect_downloads", arg: "bool", def: "false",
+		help: `With blob_store s3: whether a pull of a public version by a client without credentials is redirected straight to the object store (a presigned URL valid 15 minutes) instead of streamed through central. Clients with a token are always streamed: they resend their Authorization header to the download URL, which object stores refuse next to a presigned signature.`,
+		set: func(c *Config, v string) error {
+			b, err := strconv.ParseBool(v)
+			if err != nil {
+				return errors.New("want true or false")
+			}
+			c.RedirectDownloads = b
+			return nil
+		},
+	},
 }
 
 // configFlag is the flag naming the configuration file.
@@ -261,8 +373,12 @@ func configFromFlags(fs *pflag.FlagSet, getenv func(string) string, readFile fun
 		if err != nil {
 			return Config{}, fmt.Errorf("cannot read the configuration file: %w", err)
 		}
-		if file, err = parseConfigFile(path, data); err != nil {
+		var providers map[string]oidcProviderFile
+		if file, providers, err = parseConfigFile(path, data); err != nil {
 			return Config{}, err
+		}
+		if cfg.OIDCProviders, err = oidcProvidersFromFile(path, providers, getenv); err != nil {
+			errs = append(errs, err)
 		}
 	}
 
@@ -292,6 +408,9 @@ func configFromFlags(fs *pflag.FlagSet, getenv func(string) string, readFile fun
 		}
 	}
 
+	if err := s3CredentialsFromEnv(&cfg, getenv); err != nil {
+		errs = append(errs, err)
+	}
 	if tok := getenv(EnvBootstrapToken); tok != "" {
 		if err := checkBootstrapToken(tok); err != nil {
 			errs = append(errs, fmt.Errorf("invalid %s: %w", EnvBootstrapToken, err))
@@ -330,15 +449,31 @@ func (e *UsageError) Unwrap() error { return e.Err }
 // tagged with its key. Strings stay strings so that every source goes
 // through the same parser; max_upload_size may also be an integer.
 type fileConfig struct {
-	Addr            *string `toml:"addr"`
-	Data            *string `toml:"data"`
-	PublicURL       *string `toml:"public_url"`
-	LogLevel        *string `toml:"log_level"`
-	LogFormat       *string `toml:"log_format"`
-	MaxUploadSize   any     `toml:"max_upload_size"`
-	ShutdownTimeout *string `toml:"shutdown_timeout"`
-	RateLimit       *string `toml:"rate_limit"`
-	ReadRateLimit   *string `toml:"read_rate_limit"`
+	Addr              *string `toml:"addr"`
+	Data              *string `toml:"data"`
+	PublicURL         *string `toml:"public_url"`
+	LogLevel          *string `toml:"log_level"`
+	LogFormat         *string `toml:"log_format"`
+	MaxUploadSize     any     `toml:"max_upload_size"`
+	ShutdownTimeout   *string `toml:"shutdown_timeout"`
+	RateLimit         *string `toml:"rate_limit"`
+	ReadRateLimit     *string `toml:"read_rate_limit"`
+	Signup            any     `toml:"signup"`
+	Database          *string `toml:"database"`
+	BlobStore         *string `toml:"blob_store"`
+	S3Endpoint        *string `toml:"s3_endpoint"`
+	S3Region          *string `toml:"s3_region"`
+	S3Bucket          *string `toml:"s3_bucket"`
+	S3Prefix          *string `toml:"s3_prefix"`
+	S3Addressing      *string `toml:"s3_addressing"`
+	RedirectDownloads any     `toml:"redirect_downloads"`
+}
+
+// fileDocument is the whole configuration file: the options at the top
+// level, and the tables that are not options.
+type fileDocument struct {
+	fileConfig
+	OIDCProviders map[string]oidcProviderFile `toml:"oidc_providers"`
 }
 
 // fileValue is a value from the configuration file and the line of its key.
@@ -349,14 +484,16 @@ type fileValue struct {
 
 // parseConfigFile decodes a configuration file strictly: a syntax error, a
 // value of the wrong type and a key that is not an option are errors that
-// carry name:line:column.
-func parseConfigFile(name string, data []byte) (map[string]fileValue, error) {
-	var fc fileConfig
+// carry name:line:column. It returns the options' values and the OIDC
+// provider tables.
+func parseConfigFile(name string, data []byte) (map[string]fileValue, map[string]oidcProviderFile, error) {
+	var doc fileDocument
 	dec := toml.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
-	if err := dec.Decode(&fc); err != nil {
-		return nil, fileError(name, err)
+	if err := dec.Decode(&doc); err != nil {
+		return nil, nil, fileError(name, err)
 	}
+	fc := doc.fileConfig
 	lines := keyLines(data)
 	vals := map[string]fileValue{}
 	var errs []error
@@ -373,13 +510,30 @@ func parseConfigFile(name string, data []byte) (map[string]fileValue, error) {
 			s = v
 		case int64:
 			s = strconv.FormatInt(v, 10)
+		case bool:
+			if !isBoolOption(key) {
+				errs = append(errs, fmt.Errorf("%s:%d: invalid %s: want a string or an integer, not a boolean", name, lines[key], key))
+				continue
+			}
+			s = strconv.FormatBool(v)
 		default:
 			errs = append(errs, fmt.Errorf("%s:%d: invalid %s: want a string or an integer, not %s", name, lines[key], key, tomlTypeName(v)))
 			continue
 		}
 		vals[key] = fileValue{value: s, line: lines[key]}
 	}
-	return vals, errors.Join(errs...)
+	return vals, doc.OIDCProviders, errors.Join(errs...)
+}
+
+// isBoolOption reports whether the option called name is a boolean, which
+// the configuration file may give as a TOML boolean.
+func isBoolOption(name string) bool {
+	for i := range options {
+		if options[i].name == name {
+			return options[i].arg == "bool"
+		}
+	}
+	return false
 }
 
 // fileError turns go-toml's errors into name:line:column messages in our
@@ -394,6 +548,12 @@ func fileError(name string, err error) error {
 			switch {
 			case key == "bootstrap_token":
 				errs = append(errs, fmt.Errorf("%s:%d:%d: bootstrap_token cannot be set in a file; use the environment variable %s", name, row, col, EnvBootstrapToken))
+			case s3SecretEnv[key] != "":
+				errs = append(errs, fmt.Errorf("%s:%d:%d: %s cannot be set in a file; use the environment variable %s", name, row, col, key, s3SecretEnv[key]))
+			case len(e.Key()) == 3 && e.Key()[0] == oidcProvidersKey && e.Key()[2] == "client_secret":
+				errs = append(errs, fmt.Errorf("%s:%d:%d: %s cannot be set in a file; use the environment variable %s", name, row, col, key, oidcSecretEnv(e.Key()[1])))
+			case len(e.Key()) > 1 && e.Key()[0] == oidcProvidersKey:
+				errs = append(errs, fmt.Errorf("%s:%d:%d: unknown key %q (an OIDC provider has %s)", name, row, col, key, oidcProviderKeys))
 			case suggestKey(key) != "":
 				errs = append(errs, fmt.Errorf("%s:%d:%d: unknown key %q (did you mean %q?)", name, row, col, key, suggestKey(key)))
 			default:
@@ -573,14 +733,15 @@ func parsePublicURL(v string) (string, error) {
 	return u.String(), nil
 }
 
-// redactURL hides the password of a URL-like value quoted in an error.
+// redactURL hides the password of a URL-like value quoted in an error,
+// and that of a database connection string (redactDSN).
 func redactURL(v string) string {
 	if u, err := url.Parse(v); err == nil && u.User != nil {
 		if _, ok := u.User.Password(); ok {
-			return u.Redacted()
+			v = u.Redacted()
 		}
 	}
-	return v
+	return redactDSN(v)
 }
 
 func parseLogLevel(v string) (slog.Level, error) {
@@ -696,4 +857,200 @@ func checkBootstrapToken(tok string) error {
 		return fmt.Errorf("want printable ASCII characters without spaces; character %d is not", utf8.RuneCountInString(tok[:i])+1)
 	}
 	return nil
+}
+
+// --- OIDC providers ---
+
+// OIDCProvider is a provider people can sign in to the web UI with, from a
+// [oidc_providers.<name>] table of the configuration file.
+type OIDCProvider struct {
+	// Name is the table's name: 1 to 32 lowercase letters, digits and
+	// '-'. It is part of the provider's URLs (/auth/oidc/<name>/login and
+	// /callback) and of the user names of the accounts it signs in
+	// (<name>:<subject>), so it must not change once people use it.
+	Name string
+	// Type is OIDCGeneric (any OpenID Connect issuer, found by
+	// discovery), OIDCGoogle (the same with Google's issuer) or
+	// OIDCGitHub (GitHub's OAuth apps, which are not OpenID Connect).
+	Type string
+	// DisplayName labels the sign-in button: "Sign in with <DisplayName>".
+	DisplayName string
+	// Issuer is the OpenID Connect issuer URL; for GitHub, the web site's
+	// base URL (https://github.com, or a GitHub Enterprise Server's).
+	Issuer string
+	// APIURL is GitHub's REST API base URL (https://api.github.com, or
+	// https://<host>/api/v3); unused by the other types.
+	APIURL string
+	// ClientID and ClientSecret identify the registry to the provider.
+	// The secret comes from the environment only (oidcSecretEnv).
+	ClientID     string
+	ClientSecret string
+	// Scopes are the scopes asked for.
+	Scopes []string
+	// EmailDomains, when not empty, admits only people whose verified
+	// email address is in one of these domains.
+	EmailDomains []string
+}
+
+// The OIDC provider types.
+const (
+	OIDCGeneric = "oidc"
+	OIDCGoogle  = "google"
+	OIDCGitHub  = "github"
+)
+
+// oidcProvidersKey is the configuration file's table of OIDC providers.
+const oidcProvidersKey = "oidc_providers"
+
+// oidcProviderKeys lists the keys of a provider table, for error messages.
+const oidcProviderKeys = "type, display_name, issuer, api_url, client_id, scopes and email_domains; the client secret comes from the environment"
+
+// oidcProviderFile is a [oidc_providers.<name>] table.
+type oidcProviderFile struct {
+	Type         string   `toml:"type"`
+	DisplayName  string   `toml:"display_name"`
+	Issuer       string   `toml:"issuer"`
+	APIURL       string   `toml:"api_url"`
+	ClientID     string   `toml:"client_id"`
+	Scopes       []string `toml:"scopes"`
+	EmailDomains []string `toml:"email_domains"`
+}
+
+// oidcSecretEnv is the environment variable holding the client secret of
+// the provider called name: CENTRAL_OIDC_<NAME>_CLIENT_SECRET, with '-'
+// as '_'.
+func oidcSecretEnv(name string) string {
+	return "CENTRAL_OIDC_" + strings.ToUpper(strings.ReplaceAll(name, "-", "_")) + "_CLIENT_SECRET"
+}
+
+// Provider presets.
+const (
+	googleIssuer       = "https://accounts.google.com"
+	gitHubWebURL       = "https://github.com"
+	gitHubAPIURL       = "https://api.github.com"
+	maxOIDCProviderLen = 32
+)
+
+// oidcProvidersFromFile checks the provider tables of the configuration
+// file and completes them with their defaults and secrets. Every problem is
+// reported, each naming the table.
+func oidcProvidersFromFile(file string, tables map[string]oidcProviderFile, getenv func(string) string) ([]OIDCProvider, error) {
+	var (
+		list []OIDCProvider
+		errs []error
+	)
+	for name, t := range tables {
+		where := fmt.Sprintf("%s: [%s.%s]", file, oidcProvidersKey, name)
+		bad := func(format string, args ...any) {
+			errs = append(errs, fmt.Errorf("%s: %s", where, fmt.Sprintf(format, args...)))
+		}
+		if !validProviderName(name) {
+			bad("invalid provider name: use 1 to %d lowercase letters, digits and '-'", maxOIDCProviderLen)
+			continue
+		}
+		p := OIDCProvider{
+			Name: name, Type: t.Type, DisplayName: t.DisplayName, Issuer: t.Issuer, APIURL: t.APIURL,
+			ClientID: t.ClientID, ClientSecret: getenv(oidcSecretEnv(name)), Scopes: t.Scopes, EmailDomains: t.EmailDomains,
+		}
+		if p.Type == "" {
+			p.Type = OIDCGeneric
+		}
+		switch p.Type {
+		case OIDCGeneric:
+			if p.Issuer == "" {
+				bad("issuer is required: the OpenID Connect issuer URL, such as https://login.microsoftonline.com/<tenant-id>/v2.0")
+			}
+		case OIDCGoogle:
+			p.Issuer = cmp.Or(p.Issuer, googleIssuer)
+			p.DisplayName = cmp.Or(p.DisplayName, "Google")
+		case OIDCGitHub:
+			p.Issuer = cmp.Or(p.Issuer, gitHubWebURL)
+			p.APIURL = cmp.Or(p.APIURL, gitHubAPIURL)
+			p.DisplayName = cmp.Or(p.DisplayName, "GitHub")
+		default:
+			bad("invalid type %q: want %s, %s or %s", p.Type, OIDCGeneric, OIDCGoogle, OIDCGitHub)
+			continue
+		}
+		if p.APIURL != "" && p.Type != OIDCGitHub {
+			bad("api_url is for type = %q only", OIDCGitHub)
+		}
+		for _, u := range []struct{ key, v string }{{"issuer", p.Issuer}, {"api_url", p.APIURL}} {
+			if u.v == "" {
+				continue
+			}
+			if err := checkProviderURL(u.v); err != nil {
+				bad("invalid %s %q: %v", u.key, u.v, err)
+			}
+		}
+		p.Issuer = strings.TrimSuffix(p.Issuer, "/")
+		p.APIURL = strings.TrimSuffix(p.APIURL, "/")
+		p.DisplayName = cmp.Or(p.DisplayName, name)
+		if p.ClientID == "" {
+			bad("client_id is required: the client ID the provider gave this registry")
+		}
+		if p.ClientSecret == "" {
+			bad("the client secret is missing: set the environment variable %s", oidcSecretEnv(name))
+		}
+		if p.Scopes == nil {
+			switch p.Type {
+			case OIDCGitHub:
+				p.Scopes = []string{"read:user"}
+			default:
+				p.Scopes = []string{"openid", "email", "profile"}
+			}
+		}
+		if p.Type != OIDCGitHub && !slices.Contains(p.Scopes, "openid") {
+			p.Scopes = append([]string{"openid"}, p.Scopes...)
+		}
+		if p.Type == OIDCGitHub && len(p.EmailDomains) > 0 && !slices.Contains(p.Scopes, "user:email") {
+			// Checking the domain needs the verified addresses.
+			p.Scopes = append(p.Scopes, "user:email")
+		}
+		for i, d := range p.EmailDomains {
+			d = strings.ToLower(strings.TrimPrefix(d, "@"))
+			if !isHostname(d) || !strings.Contains(d, ".") {
+				bad("invalid email domain %q: want a domain such as example.com", p.EmailDomains[i])
+			}
+			p.EmailDomains[i] = d
+		}
+		list = append(list, p)
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	slices.SortFunc(list, func(a, b OIDCProvider) int { return strings.Compare(a.Name, b.Name) })
+	return list, nil
+}
+
+// validProviderName reports whether name may name an OIDC provider.
+func validProviderName(name string) bool {
+	if name == "" || len(name) > maxOIDCProviderLen {
+		return false
+	}
+	for _, c := range []byte(name) {
+		if !('a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+// checkProviderURL accepts an https URL without query or fragment, and
+// http for loopback hosts only (a provider on the same machine, tests):
+// the provider's answers decide who signs in, so they must not cross a
+// network in clear.
+func checkProviderURL(v string) error {
+	u, err := url.Parse(v)
+	if err != nil || u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" {
+		return errors.New("want an absolute https:// URL without a query")
+	}
+	switch u.Scheme {
+	case "https":
+		return nil
+	case "http":
+		if ip := net.ParseIP(u.Hostname()); ip != nil && ip.IsLoopback() || u.Hostname() == "localhost" {
+			return nil
+		}
+	}
+	return errors.New("want an https:// URL (http:// only for localhost)")
 }

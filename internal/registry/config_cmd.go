@@ -110,6 +110,9 @@ func (c *Command) newRootCmd(ctx context.Context) *cobra.Command {
 			}
 			return &configError{err}
 		}
+		if err := checkStorage(&cfg); err != nil {
+			return &configError{err}
+		}
 		log := NewLogger(c.Stderr, cfg)
 		if err := Run(ctx, cfg, RunOptions{Stdout: c.Stdout, Log: log, Bootstrapper: c.Bootstrapper}); err != nil {
 			log.Error("central stopped", "err", err)
@@ -182,7 +185,7 @@ docs/API.md), GET /healthz and GET /metrics.`,
 		},
 	}
 
-	root.AddCommand(serveCmd, versionCmd)
+	root.AddCommand(serveCmd, c.migrateCmd(ctx), versionCmd)
 	root.AddCommand(c.adminCommands(ctx)...)
 	root.SetOut(c.Stdout)
 	root.SetErr(c.Stderr)
@@ -309,8 +312,8 @@ func writeFlagsHelp(b *strings.Builder, fs *pflag.FlagSet) {
 		switch f.Name {
 		case configFlag:
 			fmt.Fprintf(b, "        env %s; default: none\n", EnvConfig)
-		case "data":
-			o := optionNamed("data")
+		case "data", "database":
+			o := optionNamed(f.Name)
 			fmt.Fprintf(b, "        env %s; file key %s; default: %s\n", o.env(), o.name, o.def)
 		}
 		wrap(b, "        ", f.Usage)
@@ -333,6 +336,8 @@ func writeOptionsHelp(b *strings.Builder) {
 	fmt.Fprintf(b, "  -h, --help\n")
 	wrap(b, "        ", `Print this help.`)
 	b.WriteString("\nEnvironment only:\n")
+	fmt.Fprintf(b, "  %s, %s\n", EnvS3AccessKey, EnvS3SecretKey)
+	wrap(b, "        ", `The access key and secret key of blob_store s3, set together. Unset, the AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY variables or the instance's IAM role are used.`)
 	fmt.Fprintf(b, "  %s\n", EnvBootstrapToken)
 	wrap(b, "        ", fmt.Sprintf(`The first administrator's token, for automation: on the first start of a data directory the server creates an administrator and prints a one-time token, and with this variable set that token is this value instead of a generated one. %d to %d printable ASCII characters without spaces. Neither a flag nor a file key, so that it shows neither in process listings nor in files. The value is not printed; once an administrator exists it is ignored.`, MinBootstrapTokenLength, MaxBootstrapTokenLength))
 }
@@ -352,4 +357,55 @@ func wrap(b *strings.Builder, indent, text string) {
 		line += word
 	}
 	b.WriteString(line + "\n")
+}
+
+// migrateCmd is `central migrate`: the explicit schema migration that a
+// PostgreSQL database needs before the first start and after every upgrade
+// of central (the server never migrates one itself: with several replicas,
+// a schema change is the operator's step, taken once, before the new
+// version rolls out). Several runs at once are safe: each step is applied
+// once, under a database lock.
+func (c *Command) migrateCmd(ctx context.Context) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "migrate",
+		Short: "Create or upgrade the metadata database's schema",
+		Long: `Create or upgrade the schema of the metadata database to the one this
+central needs, and print the schema versions. A PostgreSQL database (the
+database option) must be migrated this way before the first start and after
+every upgrade of central, before the new version serves: the server refuses a
+schema older than its own and never changes it, so that replicas of two
+versions never fight over it. Running it twice, or on several machines at
+once, is safe. The embedded SQLite database is migrated on every start, so
+there central migrate only does the same explicitly.`,
+		Example: `$ CENTRAL_DATABASE='postgres://central@db.internal/central' central migrate
+postgres postgres://central@db.internal:5432/central: migrated the schema from version 0 to 2
+
+$ central migrate --config /etc/central/central.toml`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := configFromFlags(cmd.Flags(), c.Getenv, c.ReadFile)
+			if err != nil {
+				var ue *UsageError
+				if errors.As(err, &ue) {
+					return err
+				}
+				return &configError{err}
+			}
+			msg, err := migrateDatabase(ctx, cfg)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintln(c.Stdout, msg)
+			return nil
+		},
+	}
+	fs := cmd.Flags()
+	fs.SortFlags = false
+	fs.String(configFlag, "", `TOML configuration file of the server, read for its database and data keys.`)
+	setFlagArg(fs, configFlag, "file")
+	fs.String("database", "", `PostgreSQL connection string of the database to migrate (the server's database option); empty means the SQLite database of the data directory. Prefer the environment variable: a password in a flag shows in process listings.`)
+	setFlagArg(fs, "database", "dsn")
+	fs.String("data", "", `Data directory of the SQLite database, when database is empty.`)
+	setFlagArg(fs, "data", "dir")
+	return cmd
 }

@@ -45,10 +45,10 @@ func TestDefaultConfig(t *testing.T) {
 		RateLimit:       Rate{Count: 30, Per: time.Minute},
 		ReadRateLimit:   Rate{},
 	}
-	if cfg != want {
+	if !reflect.DeepEqual(cfg, want) {
 		t.Errorf("LoadConfig with nothing set =\n%+v\nwant\n%+v", cfg, want)
 	}
-	if cfg != DefaultConfig() {
+	if !reflect.DeepEqual(cfg, DefaultConfig()) {
 		t.Errorf("LoadConfig with nothing set differs from DefaultConfig()")
 	}
 }
@@ -82,6 +82,24 @@ var precedence = []struct {
 		func(c Config) any { return c.RateLimit }},
 	{"read_rate_limit", Rate{}, `"1000/min"`, Rate{1000, time.Minute}, "5/s", "7/hour", Rate{5, time.Second}, Rate{7, time.Hour},
 		func(c Config) any { return c.ReadRateLimit }},
+	{"signup", false, `true`, true, "false", "1", false, true,
+		func(c Config) any { return c.Signup }},
+	{"database", "", `"postgres://file@db.example.com/central"`, "postgres://file@db.example.com/central", "host=env.example.com dbname=central", "postgresql:///central?host=/run/postgresql", "host=env.example.com dbname=central", "postgresql:///central?host=/run/postgresql",
+		func(c Config) any { return c.Database }},
+	{"blob_store", "", `"s3"`, "s3", "files", "s3", "files", "s3",
+		func(c Config) any { return c.BlobStore }},
+	{"s3_endpoint", "", `"https://s3.eu-west-1.amazonaws.com/"`, "https://s3.eu-west-1.amazonaws.com", "http://127.0.0.1:9000", "https://minio.example.com:9000", "http://127.0.0.1:9000", "https://minio.example.com:9000",
+		func(c Config) any { return c.S3.Endpoint }},
+	{"s3_region", "", `"eu-west-1"`, "eu-west-1", "us-east-2", "auto", "us-east-2", "auto",
+		func(c Config) any { return c.S3.Region }},
+	{"s3_bucket", "", `"file-bucket"`, "file-bucket", "env-bucket", "flag.bucket", "env-bucket", "flag.bucket",
+		func(c Config) any { return c.S3.Bucket }},
+	{"s3_prefix", "", `"central/"`, "central/", "env/", "a/b", "env/", "a/b",
+		func(c Config) any { return c.S3.Prefix }},
+	{"s3_addressing", "", `"path"`, "path", "virtual-host", "auto", "virtual-host", "",
+		func(c Config) any { return c.S3.Addressing }},
+	{"redirect_downloads", false, `true`, true, "false", "true", false, true,
+		func(c Config) any { return c.RedirectDownloads }},
 }
 
 // TestPrecedence sets every option from every combination of sources: a
@@ -155,7 +173,7 @@ read_rate_limit = "600/min"
 		LogLevel: slog.LevelDebug, LogFormat: "json", MaxUploadSize: 64 << 20, ShutdownTimeout: 10 * time.Second,
 		RateLimit: Rate{5, time.Minute}, ReadRateLimit: Rate{600, time.Minute}, ConfigFile: "/etc/central.toml",
 	}
-	if cfg != want {
+	if !reflect.DeepEqual(cfg, want) {
 		t.Errorf("config =\n%+v\nwant\n%+v", cfg, want)
 	}
 }

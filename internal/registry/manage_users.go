@@ -1,6 +1,7 @@
 package registry
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"time"
@@ -69,18 +70,38 @@ func (m *manageAPI) createSession(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusUnauthorized, sessionFailure)
 		return
 	}
-	t, secret, err := m.acc.createToken(ctx, tokenRequest{User: u, Name: "web session", Scopes: AllScopes, Lifetime: SessionLifetime, Allowed: AllScopes})
+	t, secret, err := m.s.startSession(ctx, m.acc, u, "")
 	if err != nil {
 		m.writeRefusal(w, r, err)
 		return
 	}
-	m.s.audit(ctx, &principal{user: u}, "session.create", tokenSubject(t.ID), map[string]any{"expires_at": t.ExpiresAt})
 	writeJSON(w, http.StatusCreated, struct {
 		Token     string    `json:"token"`
 		ID        int64     `json:"id"`
 		ExpiresAt time.Time `json:"expires_at"`
 		User      userJSON  `json:"user"`
 	}{secret, t.ID, t.ExpiresAt, userObject(u)})
+}
+
+// sessionTokenName is the name of the tokens that sessions are made of.
+const sessionTokenName = "web session"
+
+// startSession creates a session for u, who has just proved who they are
+// (with a password, or through an OpenID Connect provider named by via),
+// and records it in the audit log: a "web session" token with every scope,
+// living SessionLifetime. The API answers with its secret; the web UI puts
+// it in the session cookie.
+func (s *Server) startSession(ctx context.Context, acc *accounts, u *store.User, via string) (*store.Token, string, error) {
+	t, secret, err := acc.createToken(ctx, tokenRequest{User: u, Name: sessionTokenName, Scopes: AllScopes, Lifetime: SessionLifetime, Allowed: AllScopes})
+	if err != nil {
+		return nil, "", err
+	}
+	detail := map[string]any{"expires_at": t.ExpiresAt}
+	if via != "" {
+		detail["via"] = via
+	}
+	s.audit(ctx, &principal{user: u}, "session.create", tokenSubject(t.ID), detail)
+	return t, secret, nil
 }
 
 // whoami answers GET /api/v1/user with the caller's account, memberships

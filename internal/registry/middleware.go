@@ -3,6 +3,7 @@ package registry
 import (
 	"context"
 	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"log/slog"
@@ -15,6 +16,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/balcentral/balcentral/internal/registry/ratelimit"
+	"github.com/balcentral/balcentral/internal/store/postgres"
 )
 
 // This file is the operational layer around the routes: request IDs,
@@ -31,6 +33,11 @@ import (
 // limit; forwarded-for headers are not trusted, as any client can send
 // them. IPv6 clients are counted per /64, the block one subscriber
 // typically gets, so that walking through one's own addresses buys nothing.
+//
+// A single process counts in memory. Replicas sharing a PostgreSQL database
+// count in it (postgres.RateLimiter), so that a client spreading its
+// requests over the replicas behind a load balancer gets one budget, not
+// one per replica.
 
 // serverHooks holds the middleware's state shared across requests: rate
 // limiters and metrics.
@@ -46,7 +53,7 @@ type serverHooks struct {
 
 // A classLimiter is a rate limit and what its 429 answer says about it.
 type classLimiter struct {
-	lim  *ratelimit.Limiter
+	lim  rateCounter
 	rate Rate
 	// class labels the refusals in the metrics.
 	class string
@@ -72,10 +79,16 @@ func (s *Server) newHooks() *serverHooks {
 			s.log.Warn("ignoring an impossible rate limit", "class", class, "rate", r.String())
 			return nil
 		}
-		return &classLimiter{
-			lim:  ratelimit.New(r.Count, r.Per, ratelimit.Options{Now: now}),
-			rate: r, class: class, perToken: perToken, counted: counted, scope: scope,
+		var lim rateCounter = memoryCounter{ratelimit.New(r.Count, r.Per, ratelimit.Options{Now: now})}
+		if shared, ok := s.storage.Meta.(sharedRateLimiter); ok {
+			dl, err := shared.RateLimiter("central:"+class, r.Count, r.Per)
+			if err != nil {
+				s.log.Warn("ignoring an impossible rate limit", "class", class, "rate", r.String(), "err", err)
+				return nil
+			}
+			lim = databaseCounter{dl, s.log}
 		}
+		return &classLimiter{lim: lim, rate: r, class: class, perToken: perToken, counted: counted, scope: scope}
 	}
 	rl := s.cfg.RateLimit
 	h.limits[routePublish] = newLimiter(rl, routePublish.String(), true, "requests", "for publishing")
@@ -138,7 +151,7 @@ func (s *Server) allow(w http.ResponseWriter, r *http.Request, cl *classLimiter)
 			keys = append(keys, tokenKey(a))
 		}
 	}
-	ok, retry := cl.lim.Allow(keys...)
+	ok, retry := cl.lim.allow(r.Context(), keys...)
 	if !ok {
 		s.tooManyRequests(w, cl, retry)
 	}
@@ -153,11 +166,45 @@ func (s *Server) failedAuthLimited(w http.ResponseWriter, r *http.Request) bool 
 		return false
 	}
 	cl := s.hooks.failedAuth
-	if ok, retry := cl.lim.Allow(clientKey(r)); !ok {
+	if ok, retry := cl.lim.allow(r.Context(), clientKey(r)); !ok {
 		s.tooManyRequests(w, cl, retry)
 		return true
 	}
 	return false
+}
+
+// rateCounter counts the events of a rate limit per key: allow reports
+// whether one more may happen now for every key, charging each, or how
+// long to wait.
+type rateCounter interface {
+	allow(ctx context.Context, keys ...string) (ok bool, retryAfter time.Duration)
+}
+
+// memoryCounter counts in this process's memory.
+type memoryCounter struct{ lim *ratelimit.Limiter }
+
+func (m memoryCounter) allow(_ context.Context, keys ...string) (bool, time.Duration) {
+	return m.lim.Allow(keys...)
+}
+
+// databaseCounter counts in the database that the replicas share.
+type databaseCounter struct {
+	lim *postgres.RateLimiter
+	log *slog.Logger
+}
+
+// allow admits the request when the database cannot count it: a limit is
+// protection, not a reason to fail requests that the database, once back,
+// will serve or refuse anyway.
+func (d databaseCounter) allow(ctx context.Context, keys ...string) (bool, time.Duration) {
+	ok, retry, err := d.lim.Allow(ctx, keys...)
+	if err != nil {
+		if ctx.Err() == nil {
+			d.log.Warn("cannot count a request against its rate limit; admitting it", "err", err)
+		}
+		return true, 0
+	}
+	return ok, retry
 }
 
 // tooManyRequests answers 429 with Retry-After in whole seconds, rounded
@@ -201,10 +248,11 @@ func clientKey(r *http.Request) string {
 
 // tokenKey is the rate limit key of an Authorization header: a hash, so
 // that the limiter holds no secret, computed without asking the database
-// whether the token is valid (the limit protects that lookup too).
+// whether the token is valid (the limit protects that lookup too). It is
+// hexadecimal, text that a database limiter can store.
 func tokenKey(authorization string) string {
 	sum := sha256.Sum256([]byte(authorization))
-	return "token:" + string(sum[:16])
+	return "token:" + hex.EncodeToString(sum[:16])
 }
 
 // requestInfo is what the layers of a request tell the access log and the

@@ -21,13 +21,10 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/balcentral/balcentral/internal/blob"
-	"github.com/balcentral/balcentral/internal/blob/fsblob"
 	"github.com/balcentral/balcentral/internal/store"
-	"github.com/balcentral/balcentral/internal/store/sqlite"
 )
 
 // Names inside the data directory.
@@ -49,6 +46,9 @@ const DataDirMode os.FileMode = 0o700
 type Storage struct {
 	Meta  store.Store
 	Blobs blob.Store
+	// Direct, when not nil, presigns object store URLs that pulls are
+	// redirected to (redirect_downloads; direct_download.go).
+	Direct *directDownloads
 }
 
 // Bootstrapper prepares a server for its first use: on a data directory
@@ -116,8 +116,10 @@ type RunOptions struct {
 //
 //  1. creates the data directory (mode 0700) if missing and checks that it
 //     can write there;
-//  2. opens the blob store in <data>/blobs and removes what interrupted
-//     uploads left;
+//  2. opens the blob store (<data>/blobs, or the S3 bucket configured) and
+//     removes what interrupted uploads left, then the metadata store
+//     (<data>/central.db, or the PostgreSQL database configured; see
+//     storage.go);
 //  3. listens on cfg.Addr;
 //  4. runs the bootstrapper, if any;
 //  5. prints "listening on http://<host:port>" to stdout, with the bound
@@ -136,30 +138,23 @@ func Run(ctx context.Context, cfg Config, opts RunOptions) error {
 		return nil // stopped before it started
 	}
 	log.Info("starting central", "version", BuildVersion(), "addr", cfg.Addr, "data", cfg.DataDir,
-		"public_url", cfg.PublicURL, "config", cfg.ConfigFile)
+		"public_url", cfg.PublicURL, "config", cfg.ConfigFile,
+		"database", describeDatabase(&cfg), "blobs", describeBlobs(&cfg))
 
+	if err := checkStorage(&cfg); err != nil {
+		return err
+	}
+	// With shared backends the data directory still holds the spool of
+	// pushes in progress (tmp/), so every replica needs a writable one
+	// of its own.
 	if err := prepareDataDir(cfg.DataDir, log); err != nil {
 		return err
 	}
-	blobs, err := fsblob.Open(filepath.Join(cfg.DataDir, BlobDir), fsblob.Options{MaxSize: cfg.MaxUploadSize})
+	st, err := openStorage(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
-	if n, err := blobs.Clean(ctx, time.Now()); err != nil {
-		return err
-	} else if n > 0 {
-		log.Info("removed the remains of interrupted uploads", "files", n)
-	}
-	meta, err := sqlite.Open(ctx, filepath.Join(cfg.DataDir, DatabaseFile))
-	if err != nil {
-		return fmt.Errorf("cannot open the metadata database in %s: %w", cfg.DataDir, err)
-	}
-	defer func() {
-		if err := meta.Close(); err != nil {
-			log.Warn("closing the metadata database", "err", err)
-		}
-	}()
-	st := Storage{Meta: meta, Blobs: blobs}
+	defer closeStorage(st, log)
 
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
@@ -179,7 +174,12 @@ func Run(ctx context.Context, cfg Config, opts RunOptions) error {
 	switch {
 	case opts.Bootstrapper != nil:
 		env := BootstrapEnv{DataDir: cfg.DataDir, Storage: st, Token: cfg.BootstrapToken, URL: base, Out: opts.Stdout, Log: log}
-		if err := opts.Bootstrapper.Bootstrap(ctx, env); err != nil {
+		// Replicas starting at once against one database take turns, so
+		// that one creates the administrator and the others find it.
+		err := withStoreLock(ctx, st.Meta, bootstrapLock, func(ctx context.Context) error {
+			return opts.Bootstrapper.Bootstrap(ctx, env)
+		})
+		if err != nil {
 			return fmt.Errorf("bootstrap: %w", err)
 		}
 	case cfg.BootstrapToken != "":
