@@ -23,7 +23,7 @@ import (
 // testEnv is a registry on a real SQLite file and a real blob directory,
 // served by httptest, with helpers to make accounts and packages.
 type testEnv struct {
-	t     *testing.T
+	t     testing.TB
 	srv   *Server
 	meta  store.Store
 	blobs *fsblob.Store
@@ -35,7 +35,7 @@ type testEnv struct {
 
 // newTestEnv starts a registry; configure, if given, adjusts its
 // configuration first.
-func newTestEnv(t *testing.T, configure ...func(*Config)) *testEnv {
+func newTestEnv(t testing.TB, configure ...func(*Config)) *testEnv {
 	t.Helper()
 	dir := t.TempDir()
 	meta, err := sqlite.Open(context.Background(), filepath.Join(dir, DatabaseFile))

@@ -16,6 +16,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/balcentral/balcentral/internal/registry/ratelimit"
+	"github.com/balcentral/balcentral/internal/store"
 	"github.com/balcentral/balcentral/internal/store/postgres"
 )
 
@@ -80,7 +81,7 @@ func (s *Server) newHooks() *serverHooks {
 			return nil
 		}
 		var lim rateCounter = memoryCounter{ratelimit.New(r.Count, r.Per, ratelimit.Options{Now: now})}
-		if shared, ok := s.storage.Meta.(sharedRateLimiter); ok {
+		if shared, ok := store.Underlying(s.storage.Meta).(sharedRateLimiter); ok {
 			dl, err := shared.RateLimiter("central:"+class, r.Count, r.Per)
 			if err != nil {
 				s.log.Warn("ignoring an impossible rate limit", "class", class, "rate", r.String(), "err", err)

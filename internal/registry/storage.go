@@ -198,6 +198,13 @@ const openTimeout = 30 * time.Second
 // no upload the server's timeouts allow lasts that long.
 const s3CleanAge = time.Hour
 
+// metadataCacheTTL is how long package versions and version lists are
+// answered from memory (store.Cached). Writes through this process are
+// seen at once; another replica's deprecation or push within this time.
+// Two seconds keeps a busy package's metadata off the database nearly
+// always while no user waits long for another replica's change.
+const metadataCacheTTL = 2 * time.Second
+
 // openStorage opens the metadata store and the blob store cfg names, after
 // removing what interrupted uploads left in the blob store. The caller
 // closes the returned Storage with closeStorage.
@@ -212,9 +219,11 @@ func openStorage(ctx context.Context, cfg Config, log *slog.Logger) (Storage, er
 			return Storage{}, fmt.Errorf("redirect_downloads: %w", err)
 		}
 	}
-	if st.Meta, err = openMeta(ctx, cfg); err != nil {
+	meta, err := openMeta(ctx, cfg)
+	if err != nil {
 		return Storage{}, err
 	}
+	st.Meta = store.NewCached(meta, metadataCacheTTL)
 	return st, nil
 }
 
@@ -333,7 +342,7 @@ const bootstrapLock = "central:bootstrap"
 // replicas, and simply runs it otherwise (one process owns an embedded
 // database).
 func withStoreLock(ctx context.Context, meta store.Store, name string, fn func(ctx context.Context) error) error {
-	if l, ok := meta.(storeLocker); ok {
+	if l, ok := store.Underlying(meta).(storeLocker); ok {
 		return l.WithLock(ctx, name, fn)
 	}
 	return fn(ctx)

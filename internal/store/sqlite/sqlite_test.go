@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/balcentral/balcentral/internal/store"
 	"github.com/balcentral/balcentral/internal/store/storetest"
@@ -25,6 +26,14 @@ func openTest(t testing.TB, path string) *Store {
 		}
 	})
 	return s
+}
+
+// TestCachedConformance runs the suite through store.Cached with a TTL
+// longer than any test: a process must see its own writes at once.
+func TestCachedConformance(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) store.Store {
+		return store.NewCached(openTest(t, filepath.Join(t.TempDir(), "central.db")), time.Hour)
+	})
 }
 
 func TestConformance(t *testing.T) {
