@@ -187,6 +187,11 @@ func checkUsername(name string) error {
 // Ballerina platform's own packages (ballerina, ballerinax, ballerinai...).
 const reservedOrgPrefix = "ballerina"
 
+// webRouteNames are the first path segments the server itself uses. An
+// organization's page is /<org>, so an organization with one of these names
+// could never be shown.
+var webRouteNames = []string{"api", "auth", "dashboard", "docs", "healthz", "login", "logout", "metrics", "search", "signup", "static"}
+
 // checkNewOrgName reports whether an organization called name may be
 // created by a caller who is (siteAdmin) or is not a site administrator:
 // the Ballerina organization name rules, and names starting with
@@ -198,6 +203,9 @@ func checkNewOrgName(name string, siteAdmin bool) error {
 	}
 	if err := manifest.CheckOrg(name); err != nil {
 		return refuse(refusedInvalid, "%v; use ASCII letters, digits and single underscores, not starting with a digit or an underscore", err)
+	}
+	if slices.Contains(webRouteNames, name) {
+		return refuse(refusedInvalid, "organization name %q is reserved: the web UI serves a page at /%s; choose another", name, name)
 	}
 	if !siteAdmin && strings.HasPrefix(strings.ToLower(name), reservedOrgPrefix) {
 		return refuse(refusedForbidden, "organization names starting with %q are reserved for the Ballerina platform; only administrators can create them", reservedOrgPrefix)

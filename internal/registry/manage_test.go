@@ -773,3 +773,16 @@ func TestManageAudit(t *testing.T) {
 		errorMessage(t, mgDo(e, "GET", "/api/v1/audit"+q, f.adminTok, nil), 400)
 	}
 }
+
+// TestOrgNamesOfWebRoutesAreReserved checks that no organization can take
+// a name whose page the web UI's own routes would hide.
+func TestOrgNamesOfWebRoutesAreReserved(t *testing.T) {
+	for _, name := range webRouteNames {
+		if err := checkNewOrgName(name, true); err == nil || !strings.Contains(err.Error(), "reserved") {
+			t.Errorf("checkNewOrgName(%q) = %v, want a reserved-name refusal", name, err)
+		}
+	}
+	if err := checkNewOrgName("searchers", false); err != nil {
+		t.Errorf("checkNewOrgName(searchers) = %v", err)
+	}
+}
