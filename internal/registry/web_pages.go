@@ -1150,7 +1150,9 @@ func (wp *webPages) file(w http.ResponseWriter, r *http.Request) {
 	h.Set("Content-Security-Policy", "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; sandbox")
 	h.Set("Referrer-Policy", "no-referrer")
 	if pv.Visibility == store.Private {
-		h.Set("Cache-Control", "private, max-age=300")
+		// Revalidated on every use, like the pages: once signed out, a
+		// browser must not show it from its cache.
+		h.Set("Cache-Control", "private, no-cache")
 	} else {
 		h.Set("Cache-Control", "public, max-age=3600")
 	}
