@@ -120,9 +120,13 @@
 // [Archive.ExtractTo] writes into a temporary directory beside the
 // destination, creating each file exclusively (O_EXCL) with mode 0644 and
 // each directory with mode 0755, copies each entry through the same bounded,
-// checksum-verified reader, syncs everything and renames the temporary
+// checksum-verified reader, syncs everything (on Linux with one syncfs(2)
+// of the file system, elsewhere file by file) and renames the temporary
 // directory into place. A destination that exists is refused, and a
 // failure removes the temporary directory, so nothing is left behind.
+// [OpenToExtract] makes every check of Open but leaves the verification of
+// the entries' data to ExtractTo, so that an archive opened to be
+// extracted at once is decompressed once.
 //
 // # Metadata files
 //

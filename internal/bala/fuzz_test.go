@@ -28,7 +28,7 @@ func FuzzOpen(f *testing.F) {
 // every truncation of a small archive and of the sample: each is refused
 // with a *CheckError or keeps every invariant. The corruptions accepted are
 // of fields nothing relies on (timestamps, extra fields, version fields);
-// a few of them are extracted (extraction syncs every file, which is slow).
+// a few of them are extracted (extraction syncs, which is slow).
 func TestOpenCorruptions(t *testing.T) {
 	var small bytes.Buffer
 	err := Write(&small, []Entry{
@@ -64,6 +64,7 @@ func checkOpen(t *testing.T, data []byte, extract bool) bool {
 	t.Helper()
 	a, err := Open(bytes.NewReader(data), int64(len(data)), fuzzLimits)
 	report, cerr := Check(bytes.NewReader(data), int64(len(data)), fuzzLimits)
+	checkOpenToExtract(t, data, a, err, extract)
 	if err != nil {
 		var ce *CheckError
 		if !errors.As(err, &ce) {
@@ -126,4 +127,49 @@ func checkOpen(t *testing.T, data []byte, extract bool) bool {
 		t.Fatalf("rewritten archive holds %q, want %q", b.Files, want)
 	}
 	return true
+}
+
+// checkOpenToExtract checks OpenToExtract against Open's answer (a, err):
+// it accepts what Open accepts, with the same files and, if extract is
+// set, the same extraction; what Open refuses it refuses too, with a
+// *CheckError, or leaves to ExtractTo, which must then fail with a
+// *CheckError and leave nothing behind.
+func checkOpenToExtract(t *testing.T, data []byte, a *Archive, err error, extract bool) {
+	t.Helper()
+	b, berr := OpenToExtract(bytes.NewReader(data), int64(len(data)), fuzzLimits)
+	var ce *CheckError
+	switch {
+	case err == nil && berr != nil:
+		t.Fatalf("OpenToExtract refused what Open accepts: %v", berr)
+	case err == nil:
+		if !slices.Equal(a.Files, b.Files) {
+			t.Fatalf("OpenToExtract lists %q, Open %q", b.Files, a.Files)
+		}
+		if !extract {
+			return
+		}
+		dest := filepath.Join(t.TempDir(), "x")
+		if err := b.ExtractTo(dest); err != nil {
+			t.Fatalf("ExtractTo after OpenToExtract: %v", err)
+		}
+		for _, name := range b.Files {
+			want, _ := a.ReadFile(name)
+			if onDisk, _ := os.ReadFile(filepath.Join(dest, filepath.FromSlash(name))); !bytes.Equal(onDisk, want) {
+				t.Fatalf("extracted %q differs from ReadFile", name)
+			}
+		}
+	case berr != nil:
+		if !errors.As(berr, &ce) {
+			t.Fatalf("OpenToExtract error %v (%T) is not a *CheckError", berr, berr)
+		}
+	default:
+		parent := t.TempDir()
+		xerr := b.ExtractTo(filepath.Join(parent, "x"))
+		if !errors.As(xerr, &ce) {
+			t.Fatalf("Open: %v; OpenToExtract accepted it and ExtractTo gave %v, want a *CheckError", err, xerr)
+		}
+		if got := listDir(t, parent); len(got) != 0 {
+			t.Fatalf("failed extraction left %q", got)
+		}
+	}
 }

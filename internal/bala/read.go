@@ -24,6 +24,7 @@ type Archive struct {
 
 	files  []*zip.File          // the entries of Files, same order
 	byName map[string]*zip.File // the entries of Files by name
+	meta   map[string][]byte    // the metadata files' verified contents, by name
 
 	// afterFile, when set (by tests), is called by ExtractTo after each
 	// extracted file; an error stops the extraction.
@@ -83,10 +84,45 @@ func Open(r io.ReaderAt, size int64, limits Limits) (*Archive, error) {
 	return a, nil
 }
 
+// OpenToExtract checks the bala of size bytes held by r like [Open], except
+// that it does not decompress the entries other than the metadata files:
+// [Archive.ExtractTo] verifies each of them (size and checksum, through the
+// same reader bounded by the declared size) as it writes it, and fails on
+// the first one that does not match, leaving nothing behind; ReadFile
+// verifies what it reads. Every other check is made here, as by Open:
+// names, types, duplicates, declared sizes and compression ratios against
+// limits, the layout of the local headers, the presence and validity of
+// the metadata, so that a forged archive or a bomb is refused before
+// anything is written, and a bomb whose declared size lies is cut off at
+// that size during the extraction. Files lists the entries that passed
+// these checks. A caller that extracts the archive at once saves
+// decompressing each entry twice.
+func OpenToExtract(r io.ReaderAt, size int64, limits Limits) (*Archive, error) {
+	c := &checker{limits: limits.normalized(), size: size, failFast: true, deferData: true}
+	a, err := c.run(r, size)
+	if err != nil {
+		return nil, err
+	}
+	if len(c.report.Invalid) > 0 {
+		return nil, c.report.Err()
+	}
+	return a, nil
+}
+
 // OpenFile opens the bala at path with [Open]. The returned file backs the
 // archive: keep it open while using the Archive (ReadFile, ExtractTo) and
 // close it afterwards. On error the file is already closed.
 func OpenFile(path string, limits Limits) (*Archive, *os.File, error) {
+	return openFile(path, limits, Open)
+}
+
+// OpenFileToExtract opens the bala at path with [OpenToExtract], as
+// [OpenFile] does with Open.
+func OpenFileToExtract(path string, limits Limits) (*Archive, *os.File, error) {
+	return openFile(path, limits, OpenToExtract)
+}
+
+func openFile(path string, limits Limits, open func(io.ReaderAt, int64, Limits) (*Archive, error)) (*Archive, *os.File, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, nil, err
@@ -100,7 +136,7 @@ func OpenFile(path string, limits Limits) (*Archive, *os.File, error) {
 		f.Close()
 		return nil, nil, &CheckError{Err: kindError(ErrNotRegular, "%s is not a regular file", path)}
 	}
-	a, err := Open(f, fi.Size(), limits)
+	a, err := open(f, fi.Size(), limits)
 	if err != nil {
 		f.Close()
 		return nil, nil, err
@@ -135,12 +171,13 @@ func (a *Archive) ReadFile(name string) ([]byte, error) {
 // errDirectoryEntry is the reason given for omitted entries.
 var errDirectoryEntry = errors.New("directory entry")
 
-// checker runs the checks of Open and Check.
+// checker runs the checks of Open, OpenToExtract and Check.
 type checker struct {
-	limits   Limits
-	size     int64 // of the archive
-	failFast bool  // stop at the first problem (Open)
-	report   CheckedArchive
+	limits    Limits
+	size      int64 // of the archive
+	failFast  bool  // stop at the first problem (Open)
+	deferData bool  // leave the data of entries other than metadata to ExtractTo (OpenToExtract)
+	report    CheckedArchive
 }
 
 // invalid records a problem and reports whether to stop.
@@ -212,7 +249,7 @@ func (c *checker) run(r io.ReaderAt, size int64) (*Archive, error) {
 	}
 
 	// Data checks.
-	a := &Archive{byName: byName}
+	a := &Archive{byName: byName, meta: make(map[string][]byte, 3)}
 	for _, f := range files {
 		if err := c.checkData(a, f); err != nil {
 			delete(byName, f.Name)
@@ -305,7 +342,10 @@ func (c *checker) checkHeader(f *zip.File, coll *collisions, total *uint64) (isD
 // the metadata files into a.
 func (c *checker) checkData(a *Archive, f *zip.File) error {
 	isMeta := f.Name == BalaJSONFile || f.Name == PackageJSONFile || f.Name == DependencyGraphJSONFile
-	if !isMeta {
+	switch {
+	case !isMeta && c.deferData:
+		return nil
+	case !isMeta:
 		return verifyEntry(f)
 	}
 	if f.UncompressedSize64 > MaxMetadataFile {
@@ -326,12 +366,20 @@ func (c *checker) checkData(a *Archive, f *zip.File) error {
 	if err != nil {
 		return wrapMetadataError(err)
 	}
+	a.meta[f.Name] = data
 	return nil
 }
+
+// entryOpened, when set (by tests), is told of each entry whose data is
+// read: each read decompresses it.
+var entryOpened func(name string)
 
 // openEntry opens an entry's data for reading, bounded to its declared size
 // plus one byte so that a longer stream shows as a size lie.
 func openEntry(f *zip.File) (io.ReadCloser, error) {
+	if entryOpened != nil {
+		entryOpened(f.Name)
+	}
 	rc, err := f.Open()
 	if err != nil {
 		return nil, formatError(err)

@@ -272,10 +272,23 @@ func Build(ctx context.Context, p *Project, opts BuildOptions) (*BuildResult, er
 	for _, w := range repoWarnings.msgs {
 		res.Diagnostics = append(res.Diagnostics, Diagnostic{Severity: SeverityWarning, Message: w})
 	}
+	// An import left unresolved while the registry did not answer is
+	// reported as the registry's failure (repository.RemoteFailure).
+	failure := repository.RemoteFailure(repos.Central)
+	unresolved := false
 	for _, d := range rr.Diagnostics {
-		res.Diagnostics = append(res.Diagnostics, imps.convert(d, offline, opts.Remote != nil))
+		cd := imps.convert(d, offline, opts.Remote != nil)
+		if failure != nil && strings.HasPrefix(d.Message, "cannot resolve module '") && len(cd.Details) > 0 {
+			unresolved = true
+			cd.Details[len(cd.Details)-1] = "hint: the registry did not answer (see the error below), so only the distribution, " +
+				"the local repository and the Central cache were searched"
+		}
+		res.Diagnostics = append(res.Diagnostics, cd)
 	}
 	if rr.HasErrors() {
+		if unresolved {
+			return res, fmt.Errorf("%w: %w", ErrResolution, failure)
+		}
 		return res, ErrResolution
 	}
 

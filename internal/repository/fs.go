@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/balcentral/balcentral/internal/bala"
 	"github.com/balcentral/balcentral/internal/manifest"
@@ -87,9 +89,25 @@ var platformOrder = []string{bala.AnyPlatform, "java25", "java21", "java17", "ja
 // incompatible version is skipped without a warning, and Package reports it
 // as not found.
 //
-// A FileSystem holds no state besides its configuration: every call reads
-// the disk, so concurrent use is safe and changes made by another process
-// are seen at once.
+// # What a FileSystem remembers
+//
+// A build asks about the same versions many times (is the locked version
+// cached? which versions are there? what does this one contain? is it
+// still to download?), so a FileSystem remembers, for its lifetime, what
+// it has read of each version: the package.json, and once Package has
+// been asked for it, the whole Package. Every call still looks the
+// version up on disk (a stat of its directory and of its platform
+// directory), and what was remembered is used only while the platform
+// directory is the same directory (device and inode) with the same
+// modification time: a version removed, replaced by a rename (as
+// [InstallLocal], a pull or another process installs one) or whose
+// directory gained or lost a file (deprecated.txt is written by a rename)
+// is read again. A file rewritten in place, without a change to its
+// directory, is not noticed by the same FileSystem; the commands open
+// their repositories anew for each run. Versions reads the package's
+// directory at every call, so new versions are seen at once, and nothing
+// is remembered of a version that could not be read. Concurrent use is
+// safe.
 type FileSystem struct {
 	name    string
 	kind    Kind
@@ -97,6 +115,66 @@ type FileSystem struct {
 	dist    *version.Version // the running distribution, for the compatibility filter; nil for none
 	warn    func(msg string)
 	builtin *Memory // fallback for built-in packages; nil for none
+
+	mu    sync.Mutex
+	known map[verKey]*knownBala
+
+	// Reads of package.json and dependency-graph.json, for tests.
+	pkgReads, graphReads atomic.Int64
+}
+
+// knownBala is what a FileSystem remembers of one version.
+type knownBala struct {
+	dir string      // the platform directory
+	fi  os.FileInfo // its stat when it was read
+	pj  *bala.PackageJSON
+	pkg *Package // the whole Package, once loaded; never handed out (see loadPackage)
+}
+
+// same reports whether the platform directory dir, of stat fi, is still
+// the one k was read from.
+func (k *knownBala) same(dir string, fi os.FileInfo) bool {
+	return k.dir == dir && os.SameFile(k.fi, fi) && k.fi.ModTime().Equal(fi.ModTime())
+}
+
+// remembered returns what is remembered of key while its platform
+// directory is dir of stat fi, else nil.
+func (r *FileSystem) remembered(key verKey, dir string, fi os.FileInfo) *knownBala {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if k := r.known[key]; k != nil && k.same(dir, fi) {
+		return k
+	}
+	return nil
+}
+
+// remember records k for key, replacing what was remembered.
+func (r *FileSystem) remember(key verKey, k *knownBala) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.known == nil {
+		r.known = make(map[verKey]*knownBala)
+	}
+	r.known[key] = k
+}
+
+// rememberPackage records the loaded Package of k, if k is still what is
+// remembered of key.
+func (r *FileSystem) rememberPackage(key verKey, k *knownBala, p *Package) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.known[key] == k {
+		k.pkg = p
+	}
+}
+
+// forget drops what is remembered of org/name:v, for a change made through
+// the FileSystem's owner (a Remote writing deprecated.txt) that the
+// directory's modification time may not show.
+func (r *FileSystem) forget(org, name string, v version.Version) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	delete(r.known, verKey{org, name, v})
 }
 
 // An FSOption configures a FileSystem.
@@ -239,13 +317,28 @@ func (r *FileSystem) usableVersion(pkgDir, entry, org, name string) (version.Ver
 		}
 		return version.Version{}, false
 	}
-	if _, _, err := r.readBala(org, name, v); err != nil {
+	if _, err := r.readBala(org, name, v); err != nil {
 		if !errors.Is(err, errIncompatible) {
 			r.warnf("%s repository: ignoring %s/%s:%s: %v", r.name, org, name, v, err)
 		}
 		return version.Version{}, false
 	}
 	return v, true
+}
+
+// Has reports whether the repository's directory holds a usable
+// org/name:v: the version's directory, a platform directory, and a
+// package.json that names it and, for a Central cache, was written by a
+// compatible distribution; the test a build makes to know whether a version
+// is cached. Only the package.json is read, and only the first time (see
+// "What a FileSystem remembers"). The built-in table of a distribution
+// repository is not consulted; an invalid name is not held.
+func (r *FileSystem) Has(ctx context.Context, org, name string, v version.Version) bool {
+	if ctx.Err() != nil || r.root == "" || checkNames(org, name) != nil {
+		return false
+	}
+	_, err := r.readBala(org, name, v)
+	return err == nil
 }
 
 // errIncompatible is wrapped, together with ErrNotFound, by the error for a
@@ -284,60 +377,86 @@ func (r *FileSystem) Package(ctx context.Context, org, name string, v version.Ve
 	return nil, fmt.Errorf("%s/%s:%s in %s repository: %w", org, name, v, r.name, ErrNotFound)
 }
 
-// readBala locates the bala of org/name:v and reads its package.json,
-// checking it against the path and, for a Central cache, the distribution.
-// It returns the bala directory.
-func (r *FileSystem) readBala(org, name string, v version.Version) (string, *bala.PackageJSON, error) {
+// readBala locates the bala of org/name:v and reads its package.json
+// (or takes what is remembered of it), checking it against the path and,
+// for a Central cache, the distribution.
+func (r *FileSystem) readBala(org, name string, v version.Version) (*knownBala, error) {
 	id := org + "/" + name + ":" + v.String()
 	verDir := filepath.Join(r.root, BalaDirName, org, name, v.String())
 	fi, err := os.Stat(verDir)
 	if err != nil || !fi.IsDir() {
-		return "", nil, fmt.Errorf("%s in %s repository: %w", id, r.name, ErrNotFound)
+		return nil, fmt.Errorf("%s in %s repository: %w", id, r.name, ErrNotFound)
 	}
 	dir := ""
+	var dirInfo os.FileInfo
 	for _, p := range platformOrder {
 		if fi, err := os.Stat(filepath.Join(verDir, p)); err == nil && fi.IsDir() {
-			dir = filepath.Join(verDir, p)
+			dir, dirInfo = filepath.Join(verDir, p), fi
 			break
 		}
 	}
 	if dir == "" {
-		return "", nil, fmt.Errorf("%s in %s repository: no platform directory (%s) in %s: %w",
+		return nil, fmt.Errorf("%s in %s repository: no platform directory (%s) in %s: %w",
 			id, r.name, strings.Join(platformOrder, ", "), verDir, ErrNotFound)
 	}
+	key := verKey{org, name, v}
+	k := r.remembered(key, dir, dirInfo)
 	file := filepath.Join(dir, bala.PackageJSONFile)
-	data, err := os.ReadFile(file)
-	if err != nil {
-		return "", nil, err
+	if k == nil {
+		r.pkgReads.Add(1)
+		data, err := os.ReadFile(file)
+		if err != nil {
+			return nil, err
+		}
+		pj, err := bala.ReadPackageJSON(file, data)
+		if err != nil {
+			return nil, err
+		}
+		k = &knownBala{dir: dir, fi: dirInfo, pj: pj}
+		r.remember(key, k)
 	}
-	pj, err := bala.ReadPackageJSON(file, data)
-	if err != nil {
-		return "", nil, err
-	}
+	pj := k.pj
 	switch {
 	case pj.Organization != org:
-		return "", nil, fmt.Errorf("%s: organization %q does not match the directory %q", file, pj.Organization, org)
+		return nil, fmt.Errorf("%s: organization %q does not match the directory %q", file, pj.Organization, org)
 	case pj.Name != name:
-		return "", nil, fmt.Errorf("%s: name %q does not match the directory %q", file, pj.Name, name)
+		return nil, fmt.Errorf("%s: name %q does not match the directory %q", file, pj.Name, name)
 	case pj.Version != v.String():
-		return "", nil, fmt.Errorf("%s: version %q does not match the directory %q", file, pj.Version, v)
+		return nil, fmt.Errorf("%s: version %q does not match the directory %q", file, pj.Version, v)
 	}
 	if r.dist != nil && !compatibleDistribution(pj.BallerinaVersion, *r.dist) {
-		return "", nil, fmt.Errorf("%s in %s repository: %w (ballerina_version %q, running %s): %w",
+		return nil, fmt.Errorf("%s in %s repository: %w (ballerina_version %q, running %s): %w",
 			id, r.name, errIncompatible, pj.BallerinaVersion, r.dist, ErrNotFound)
 	}
 	if pj.Platform != "" && pj.Platform != filepath.Base(dir) {
 		r.warnf("%s: platform %q, but the bala is in directory %q", file, pj.Platform, filepath.Base(dir))
 	}
-	return dir, pj, nil
+	return k, nil
 }
 
-// loadPackage reads org/name:v from the disk.
+// loadPackage reads org/name:v from the disk, or takes what is remembered
+// of it. The caller gets its own copy.
 func (r *FileSystem) loadPackage(org, name string, v version.Version) (*Package, error) {
-	dir, pj, err := r.readBala(org, name, v)
+	k, err := r.readBala(org, name, v)
 	if err != nil {
 		return nil, err
 	}
+	r.mu.Lock()
+	known := k.pkg
+	r.mu.Unlock()
+	if known != nil {
+		return clonePackage(known), nil
+	}
+	p, err := r.readPackage(org, name, v, k.dir, k.pj)
+	if err != nil {
+		return nil, err
+	}
+	r.rememberPackage(verKey{org, name, v}, k, p)
+	return clonePackage(p), nil
+}
+
+// readPackage reads the rest of the bala in dir whose package.json is pj.
+func (r *FileSystem) readPackage(org, name string, v version.Version, dir string, pj *bala.PackageJSON) (*Package, error) {
 	p := &Package{
 		Org: org, Name: name, Version: v,
 		Platform:         filepath.Base(dir),
@@ -349,6 +468,7 @@ func (r *FileSystem) loadPackage(org, name string, v version.Version) (*Package,
 
 	var graph *bala.DependencyGraph
 	graphFile := filepath.Join(dir, bala.DependencyGraphJSONFile)
+	r.graphReads.Add(1)
 	data, err := os.ReadFile(graphFile)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):

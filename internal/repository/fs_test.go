@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/balcentral/balcentral/internal/bala"
 	"github.com/balcentral/balcentral/internal/version"
@@ -538,3 +539,87 @@ var (
 	_ Repository = (*FileSystem)(nil)
 	_ Repository = (*Memory)(nil)
 )
+
+// A FileSystem reads a version's files once while its platform directory
+// stays the same; a version removed, replaced or whose directory changed
+// is read again, and callers cannot change what it remembers.
+func TestFileSystemRemembers(t *testing.T) {
+	ctx := context.Background()
+	l := Layout{Home: t.TempDir()}
+	v := version.MustParse("1.0.0")
+	fixture := balaFixture{org: "a", name: "p", ver: "1.0.0", modules: []string{"p", "p.x"},
+		graph: &bala.DependencyGraph{Packages: []bala.GraphPackage{{Org: "a", Name: "p", Version: "1.0.0"}}}}
+	dir := writeBala(t, l.LocalDir(), fixture)
+	// An old modification time, so that any change to the directory shows
+	// whatever the clock's granularity.
+	old := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
+	age := func() {
+		t.Helper()
+		if err := os.Chtimes(dir, old, old); err != nil {
+			t.Fatal(err)
+		}
+	}
+	age()
+	r := NewLocal(l)
+	reads := func(wantPkg, wantGraph int64) {
+		t.Helper()
+		if pj, g := r.pkgReads.Load(), r.graphReads.Load(); pj != wantPkg || g != wantGraph {
+			t.Errorf("read package.json %d times and dependency-graph.json %d times, want %d and %d", pj, g, wantPkg, wantGraph)
+		}
+	}
+
+	for range 3 {
+		if !r.Has(ctx, "a", "p", v) {
+			t.Fatal("Has = false")
+		}
+		if vs, err := r.Versions(ctx, "a", "p"); err != nil || len(vs) != 1 {
+			t.Fatalf("Versions = %v, %v", vs, err)
+		}
+		p, err := r.Package(ctx, "a", "p", v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(p.Modules, []string{"p", "p.x"}) || p.Deprecated {
+			t.Fatalf("Package = %+v", p)
+		}
+		p.Modules[0], p.Graph[0].Name, p.Deprecated = "changed", "changed", true // the caller's copy
+	}
+	reads(1, 1)
+	if r.Has(ctx, "a", "q", v) || r.Has(ctx, "a", "p", version.MustParse("2.0.0")) || r.Has(ctx, "../a", "p", v) {
+		t.Error("Has reports a version that is not there")
+	}
+
+	// deprecated.txt written by a rename: the directory changed.
+	tmp := filepath.Join(dir, ".deprecated.tmp")
+	if err := os.WriteFile(tmp, []byte("use q"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(tmp, filepath.Join(dir, DeprecatedFileName)); err != nil {
+		t.Fatal(err)
+	}
+	if p, err := r.Package(ctx, "a", "p", v); err != nil || !p.Deprecated || p.DeprecationMessage != "use q" {
+		t.Errorf("after deprecated.txt appeared: %+v, %v", p, err)
+	}
+	reads(2, 2)
+
+	// What the owner changed behind the directory's back is forgotten.
+	r.forget("a", "p", v)
+	if _, err := r.Package(ctx, "a", "p", v); err != nil {
+		t.Fatal(err)
+	}
+	reads(3, 3)
+
+	// Removed, then replaced by another bala of the same version.
+	if err := os.RemoveAll(filepath.Dir(dir)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.Package(ctx, "a", "p", v); !errors.Is(err, ErrNotFound) || r.Has(ctx, "a", "p", v) {
+		t.Errorf("removed version: Package error %v, Has %v", err, r.Has(ctx, "a", "p", v))
+	}
+	fixture.modules = []string{"p", "p.y"}
+	writeBala(t, l.LocalDir(), fixture) // a new directory, modified now
+	if p, err := r.Package(ctx, "a", "p", v); err != nil || !reflect.DeepEqual(p.Modules, []string{"p", "p.y"}) || p.Deprecated {
+		t.Errorf("replaced version: %+v, %v", p, err)
+	}
+	reads(4, 4)
+}

@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 
@@ -24,6 +26,10 @@ const DefaultRemoteWorkers = 8
 // maxResolveBatch is how many versions one resolve-dependencies request
 // asks for; the registry refuses more than 1000.
 const maxResolveBatch = 500
+
+// maxResolveSenders is how many resolve-dependencies requests are in flight
+// at once: more wait less behind a request in flight, fewer batch more.
+const maxResolveSenders = 2
 
 // RemoteOptions configure [NewRemote].
 type RemoteOptions struct {
@@ -64,23 +70,42 @@ type Fetcher interface {
 //     /packages/{org}/{name}, already filtered by the registry for the
 //     platforms and the distribution of the client), merged with the
 //     cache's. The first time a package is listed, Remote learns the
-//     dependency graph and deprecation of every listed version with one
-//     resolve-dependencies request (HARD, one entry per exact version),
-//     and the modules of each version that is not cached with GET
-//     /packages/{org}/{name}/{version}, these requests running in
-//     parallel. It also starts listing, in the background, the packages
-//     of the dependency graph of the newest listed version, which the
-//     resolution (one package after the other) asks for next: a
-//     registry's latency is then paid many requests at a time.
+//     dependency graph and deprecation of every listed version from
+//     resolve-dependencies (HARD, one entry per exact version). These
+//     entries are batched: the packages listed while a resolve-dependencies
+//     request is in flight (or waiting for a request slot) go together in
+//     the next one, up to 500 entries a request (the registry accepts
+//     1000), so a build sends a few such requests rather than one per
+//     package. Listing a package also starts listing, in the background,
+//     the packages of the dependency graph of its newest listed version,
+//     which the resolution (one package after the other) asks for next: a
+//     registry's latency is then paid many requests at a time, and their
+//     resolve-dependencies entries share requests.
 //   - Package answers a cached version from the cache, with the
 //     registry's current deprecation (a changed one is also written to
-//     the cache's deprecated.txt, as `bal pull` does); a version only the
-//     registry has is answered from that metadata, without downloading.
+//     the cache's deprecated.txt, as `bal pull` does). A version only the
+//     registry has is answered from its resolve-dependencies entry, without
+//     downloading and without a request of its own: its graph and
+//     deprecation are the registry's; Platform and BallerinaVersion are ""
+//     (unknown: the registry's list holds only versions the client can use,
+//     which is what the distribution filter checks; a warning that reads
+//     them, such as the one about packages built before Update 12, sees
+//     them once the version is in the cache); Modules holds the default
+//     module, and [Package.HasModule] asks the registry (GET
+//     /packages/{org}/{name}/{version}, once per version) only for another
+//     module of the package, which only a hierarchical import such as
+//     "org/name.sub" makes the resolution look for. resolve-modules cannot
+//     stand in for that request: it names the version the registry would
+//     choose for a module, not whether a given version holds it, which is
+//     what the resolution asks of each candidate version.
 //   - Fetch (the [Fetcher] interface), called by the build with the
 //     final graph, downloads the versions that are not cached into the
 //     cache with centralclient.Client.Pull (temporary directory, digest
 //     check, extraction, rename: a failed download leaves nothing), in
 //     parallel. Each completed download is reported to Pulled.
+//
+// Whether a version is cached is asked of the cache with
+// [FileSystem.Has], which reads a version's package.json once per build.
 //
 // All requests, metadata and downloads alike, share Workers slots: at
 // most Workers are in flight at once. Concurrent requests for one
@@ -97,10 +122,13 @@ type Fetcher interface {
 // centralclient.ErrConnection, after the client's retries) is not a build
 // error, as in the reference client, which ignores connection-type errors
 // during builds: Remote warns once through Warn and answers from the cache
-// from then on, without trying the network again. Other failures
-// (unauthorized token, server errors) are errors. A download that fails,
-// for whatever reason, is an error of Fetch: the resolution chose a
-// version the cache does not have.
+// from then on, without trying the network again. [RemoteFailure] then
+// returns an *[UnreachableError], for the build to say why imports could
+// not be resolved. Other failures (unauthorized token, server errors) are
+// errors, except in HasModule, which cannot return one: it answers false
+// and RemoteFailure reports the failure. A download that fails, for
+// whatever reason, is an error of Fetch: the resolution chose a version
+// the cache does not have.
 //
 // A Remote is meant for one build. It caches what the registry said and
 // is safe for concurrent use.
@@ -115,8 +143,13 @@ type Remote struct {
 	mu   sync.Mutex
 	down error // the connection failure that took the registry offline
 
-	lists flights[pkgKey, *remoteList]
-	pulls flights[verKey, struct{}]
+	lists    flights[pkgKey, *remoteList]
+	pulls    flights[verKey, struct{}]
+	modules  flights[verKey, []string]
+	resolves resolveQueue
+
+	// failed is the first failure HasModule could not return.
+	failed error
 
 	reportMu sync.Mutex
 }
@@ -160,8 +193,9 @@ type remoteList struct {
 type remoteMeta struct {
 	deprecated bool
 	message    string
-	// pkg is the whole metadata of a version that was not cached when the
-	// package was listed; nil for a cached one.
+	// pkg is the metadata of a version that was not cached when the
+	// package was listed, from its resolve-dependencies entry; nil for a
+	// cached one.
 	pkg *Package
 }
 
@@ -219,12 +253,10 @@ func (r *Remote) Package(ctx context.Context, org, name string, v version.Versio
 func (r *Remote) Fetch(ctx context.Context, refs []NodeRef) error {
 	var todo []NodeRef
 	for _, ref := range refs {
-		if IsBuiltIn(ref.Org, ref.Name) {
+		if IsBuiltIn(ref.Org, ref.Name) || r.cache.Has(ctx, ref.Org, ref.Name, ref.Version) {
 			continue
 		}
-		if _, err := r.cache.Package(ctx, ref.Org, ref.Name, ref.Version); err == nil {
-			continue
-		} else if !errors.Is(err, ErrNotFound) {
+		if err := ctx.Err(); err != nil {
 			return err
 		}
 		todo = append(todo, ref)
@@ -294,14 +326,71 @@ func (r *Remote) fallBack(err error) {
 	}
 	r.mu.Unlock()
 	if first && r.warn != nil {
-		reason := err.Error()
-		var ce *centralclient.Error
-		if errors.As(err, &ce) && ce.Cause != nil {
-			reason = ce.Cause.Error()
-		}
 		r.warn(fmt.Sprintf("cannot reach %s (%s): %s; using the packages in the cache only",
-			r.Name(), r.client.BaseURL(), reason))
+			r.Name(), r.client.BaseURL(), connectionReason(err)))
 	}
+}
+
+// fail records the first failure that HasModule could not return.
+func (r *Remote) fail(err error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.failed == nil {
+		r.failed = err
+	}
+}
+
+// UnreachableError is the failure of a registry that could not be reached
+// during a build (see [Remote]), as [RemoteFailure] returns it. Its
+// message is meant for a build whose imports could not all be resolved:
+// it names the registry, its URL and the cause, says that the cache did
+// not have what was missing and what to do.
+type UnreachableError struct {
+	Name string // the repository's name: the registry's host
+	URL  string // the registry's API base URL
+	Err  error  // the client's error, wrapping centralclient.ErrConnection
+}
+
+func (e *UnreachableError) Error() string {
+	return fmt.Sprintf("cannot reach the registry %s (%s): %s; the Central cache does not have the packages "+
+		"of the unresolved imports. Check the network connection and the registry URL "+
+		"(BALLERINA_CENTRAL_URL, or url under [central] in Settings.toml), or build with --offline "+
+		"to use the packages in the cache without trying the registry",
+		e.Name, e.URL, connectionReason(e.Err))
+}
+
+func (e *UnreachableError) Unwrap() error { return e.Err }
+
+// connectionReason is the cause of a connection failure, without the
+// client's wording around it.
+func connectionReason(err error) string {
+	var ce *centralclient.Error
+	if errors.As(err, &ce) && ce.Cause != nil {
+		return ce.Cause.Error()
+	}
+	return err.Error()
+}
+
+// RemoteFailure returns, for the Central repository of a build (a Remote,
+// possibly wrapped by [PreferCache]), why some of its answers came from
+// the cache alone or were incomplete: an *[UnreachableError] when the
+// registry could not be reached and the build went on with the cache, or
+// the failure of a request HasModule made; nil when there was none, and
+// for any other repository. A build that could not resolve an import
+// reports it: the cache, not the registry, did not have the package.
+func RemoteFailure(repo Repository) error {
+	switch x := repo.(type) {
+	case *Remote:
+		x.mu.Lock()
+		defer x.mu.Unlock()
+		if x.down != nil {
+			return &UnreachableError{Name: x.Name(), URL: x.client.BaseURL(), Err: x.down}
+		}
+		return x.failed
+	case *preferCache:
+		return RemoteFailure(x.remote)
+	}
+	return nil
 }
 
 // list returns what the registry says about org/name, asking it the first
@@ -349,73 +438,191 @@ func (r *Remote) fetchList(ctx context.Context, org, name string) (*remoteList, 
 	}
 
 	// Graphs and deprecation of every listed version.
-	resolved := make(map[version.Version]*centralclient.ResolvedPackage)
-	for start := 0; start < len(listed); start += maxResolveBatch {
-		batch := listed[start:min(start+maxResolveBatch, len(listed))]
-		reqs := make([]centralclient.DependencyRequest, len(batch))
-		for i, v := range batch {
-			reqs[i] = centralclient.DependencyRequest{Org: org, Name: name, Version: v.String(), Mode: "hard"}
-		}
-		release, err := r.acquire(ctx)
-		if err != nil {
-			return nil, err
-		}
-		ans, err := r.client.ResolveDependencies(ctx, reqs)
-		release()
-		if err != nil {
-			return nil, upstreamError(err, "", "while connecting to central:")
-		}
-		for i := range ans.Resolved {
-			rp := &ans.Resolved[i]
-			if rp.Org != org || rp.Name != name {
-				continue
-			}
-			if v, err := version.Parse(rp.Version); err == nil {
-				resolved[v] = rp
-			}
-		}
+	resolved, err := r.resolve(ctx, org, name, listed)
+	if err != nil {
+		return nil, err
 	}
-
-	// The modules of the versions the cache lacks, in parallel.
-	var uncached []version.Version
+	r.prefetch(ctx, graphPackages(listed, resolved))
 	for _, v := range listed {
-		if resolved[v] == nil {
+		rp := resolved[v]
+		if rp == nil {
 			continue // the registry will not resolve it for this client
 		}
-		if _, err := r.cache.Package(ctx, org, name, v); err == nil {
-			l.meta[v] = &remoteMeta{deprecated: resolved[v].IsDeprecated, message: resolved[v].DeprecateMessage}
+		if r.cache.Has(ctx, org, name, v) {
+			l.meta[v] = &remoteMeta{deprecated: rp.IsDeprecated, message: rp.DeprecateMessage}
 			l.versions = append(l.versions, v)
-		} else {
-			uncached = append(uncached, v)
+			continue
 		}
-	}
-	objs := make([]*centralclient.Package, len(uncached))
-	errs := make([]error, len(uncached))
-	r.prefetch(ctx, graphPackages(listed, resolved))
-	parallel(len(uncached), r.workers, func(i int) {
-		release, err := r.acquire(ctx)
-		if err != nil {
-			errs[i] = err
-			return
-		}
-		objs[i], errs[i] = r.client.Package(ctx, org, name, uncached[i].String())
-		release()
-	})
-	for i, v := range uncached {
-		switch {
-		case errors.Is(errs[i], centralclient.ErrNotFound):
-			continue // gone since it was listed
-		case errs[i] != nil:
-			return nil, upstreamError(errs[i], org, fmt.Sprintf("could not connect to remote repository to find package: %s/%s:%s", org, name, v))
-		}
-		p, err := remotePackage(org, name, v, objs[i], resolved[v])
+		p, err := remotePackage(org, name, v, rp)
 		if err != nil {
 			return nil, fmt.Errorf("%s repository: %s/%s:%s: %w", r.Name(), org, name, v, err)
 		}
+		p.moreModules = r.moduleLookup(ctx, org, name, v)
 		l.meta[v] = &remoteMeta{deprecated: p.Deprecated, message: p.DeprecationMessage, pkg: p}
 		l.versions = append(l.versions, v)
 	}
 	return l, nil
+}
+
+// moduleLookup returns the HasModule fallback of org/name:v, a version
+// answered from its resolve-dependencies entry: a module other than the
+// default one is looked for in the version's metadata (GET
+// /packages/{org}/{name}/{version}, once per version).
+func (r *Remote) moduleLookup(ctx context.Context, org, name string, v version.Version) func(string) bool {
+	return func(module string) bool {
+		if !strings.HasPrefix(module, name+".") || r.offline() != nil {
+			return false // not a module of this package, or answering from the cache
+		}
+		mods, err := r.modules.do(ctx, verKey{org, name, v}, func() ([]string, error) {
+			return r.fetchModules(ctx, org, name, v)
+		})
+		switch {
+		case errors.Is(err, centralclient.ErrConnection):
+			r.fallBack(err)
+			return false
+		case err != nil:
+			r.fail(err)
+			return false
+		}
+		return slices.Contains(mods, module)
+	}
+}
+
+// fetchModules asks the registry for the modules of org/name:v.
+func (r *Remote) fetchModules(ctx context.Context, org, name string, v version.Version) ([]string, error) {
+	release, err := r.acquire(ctx)
+	if err != nil {
+		return nil, err
+	}
+	obj, err := r.client.Package(ctx, org, name, v.String())
+	release()
+	if errors.Is(err, centralclient.ErrNotFound) {
+		return nil, nil // gone since it was listed
+	}
+	if err != nil {
+		return nil, upstreamError(err, org, fmt.Sprintf("could not connect to remote repository to find package: %s/%s:%s", org, name, v))
+	}
+	var out []string
+	for _, m := range obj.Modules {
+		if m.Name != "" && !slices.Contains(out, m.Name) {
+			out = append(out, m.Name)
+		}
+	}
+	return out, nil
+}
+
+// resolveQueue batches the resolve-dependencies entries of the packages
+// being listed: a caller queues its entries and waits; one sender at a time
+// takes a request slot, then everything queued (up to maxResolveBatch
+// entries a request) and sends it, until the queue is empty.
+type resolveQueue struct {
+	mu      sync.Mutex
+	pending []*resolveCall
+	senders int // sendResolves goroutines running
+	sent    int // requests sent, for tests
+}
+
+// resolveCall is one package's entries, at most maxResolveBatch.
+type resolveCall struct {
+	org, name string
+	versions  []version.Version
+	done      chan struct{}
+	resolved  map[version.Version]*centralclient.ResolvedPackage
+	err       error
+}
+
+// resolve returns the resolve-dependencies answers for the listed versions
+// of org/name (HARD, one entry per version), keyed by version; a version
+// the registry did not resolve is absent.
+func (r *Remote) resolve(ctx context.Context, org, name string, listed []version.Version) (map[version.Version]*centralclient.ResolvedPackage, error) {
+	var calls []*resolveCall
+	for start := 0; start < len(listed); start += maxResolveBatch {
+		calls = append(calls, &resolveCall{org: org, name: name, versions: listed[start:min(start+maxResolveBatch, len(listed))],
+			done: make(chan struct{})})
+	}
+	q := &r.resolves
+	q.mu.Lock()
+	q.pending = append(q.pending, calls...)
+	start := q.senders < maxResolveSenders
+	if start {
+		q.senders++
+	}
+	q.mu.Unlock()
+	if start {
+		go r.sendResolves(ctx)
+	}
+	out := make(map[version.Version]*centralclient.ResolvedPackage)
+	for _, c := range calls {
+		select {
+		case <-c.done:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+		if c.err != nil {
+			return nil, c.err
+		}
+		maps.Copy(out, c.resolved)
+	}
+	return out, nil
+}
+
+// sendResolves sends the queued resolve-dependencies entries until none is
+// left.
+func (r *Remote) sendResolves(ctx context.Context) {
+	q := &r.resolves
+	for {
+		release, err := r.acquire(ctx)
+		q.mu.Lock()
+		var batch []*resolveCall
+		n := 0
+		for len(q.pending) > 0 && (len(batch) == 0 || n+len(q.pending[0].versions) <= maxResolveBatch) {
+			batch = append(batch, q.pending[0])
+			n += len(q.pending[0].versions)
+			q.pending = q.pending[1:]
+		}
+		if len(batch) == 0 {
+			q.senders--
+			q.mu.Unlock()
+			if release != nil {
+				release()
+			}
+			return
+		}
+		if err == nil {
+			q.sent++
+		}
+		q.mu.Unlock()
+		var ans *centralclient.DependencyResolution
+		if err == nil {
+			reqs := make([]centralclient.DependencyRequest, 0, n)
+			for _, c := range batch {
+				for _, v := range c.versions {
+					reqs = append(reqs, centralclient.DependencyRequest{Org: c.org, Name: c.name, Version: v.String(), Mode: "hard"})
+				}
+			}
+			ans, err = r.client.ResolveDependencies(ctx, reqs)
+			release()
+			if err != nil {
+				err = upstreamError(err, "", "while connecting to central:")
+			}
+		}
+		for _, c := range batch {
+			c.err = err
+			if err == nil {
+				c.resolved = make(map[version.Version]*centralclient.ResolvedPackage, len(c.versions))
+				for i := range ans.Resolved {
+					rp := &ans.Resolved[i]
+					if rp.Org != c.org || rp.Name != c.name {
+						continue
+					}
+					if v, err := version.Parse(rp.Version); err == nil && slices.Contains(c.versions, v) {
+						c.resolved[v] = rp
+					}
+				}
+			}
+			close(c.done)
+		}
+	}
 }
 
 // acquire waits for a request slot: at most Workers requests are in flight
@@ -518,27 +725,17 @@ func upstreamError(err error, org, prefix string) error {
 	return &remoteErr{msg: prefix + " reason: " + reason, err: err}
 }
 
-// remotePackage builds the metadata of a version from the registry's
-// Package object and its resolve-dependencies entry, as FileSystem would
-// read it from the extracted bala.
-func remotePackage(org, name string, v version.Version, obj *centralclient.Package, rp *centralclient.ResolvedPackage) (*Package, error) {
+// remotePackage builds the metadata of a version the cache lacks from its
+// resolve-dependencies entry, as FileSystem would read it from the
+// extracted bala as far as the entry tells: the graph and the deprecation,
+// the default module (see Remote for the others), no platform and no
+// distribution.
+func remotePackage(org, name string, v version.Version, rp *centralclient.ResolvedPackage) (*Package, error) {
 	p := &Package{
 		Org: org, Name: name, Version: v,
-		Platform:           obj.Platform,
-		BallerinaVersion:   obj.BallerinaVersion,
+		Modules:            []string{name},
 		Deprecated:         rp.IsDeprecated,
 		DeprecationMessage: strings.TrimSpace(rp.DeprecateMessage),
-	}
-	if p.Platform == "" {
-		p.Platform = bala.AnyPlatform
-	}
-	for _, m := range obj.Modules {
-		if m.Name != "" && !p.HasModule(m.Name) {
-			p.Modules = append(p.Modules, m.Name)
-		}
-	}
-	if len(p.Modules) == 0 {
-		p.Modules = []string{name}
 	}
 	g := &bala.DependencyGraph{}
 	for _, gd := range rp.DependencyGraph {
@@ -563,6 +760,7 @@ func remotePackage(org, name string, v version.Version, obj *centralclient.Packa
 func (r *Remote) syncDeprecation(p *Package) {
 	dir := filepath.Join(r.cache.Root(), BalaDirName, p.Org, p.Name, p.Version.String(), p.Platform)
 	file := filepath.Join(dir, DeprecatedFileName)
+	defer r.cache.forget(p.Org, p.Name, p.Version)
 	if p.Deprecated {
 		_ = atomicfile.WriteFile(file, []byte(p.DeprecationMessage), 0o644)
 		return
@@ -705,11 +903,16 @@ type preferCache struct {
 func (p *preferCache) Name() string { return p.remote.Name() }
 func (p *preferCache) Kind() Kind   { return p.remote.Kind() }
 
-// cached reports whether the cache answers for org/name.
+// cached reports whether the cache answers for org/name: whether it holds
+// the locked version, asked with FileSystem.Has when the cache is a
+// FileSystem (which reads the version's package.json once per build).
 func (p *preferCache) cached(ctx context.Context, org, name string) bool {
 	v, ok := p.locked[pkgKey{org, name}]
 	if !ok {
 		return false
+	}
+	if fs, ok := p.cache.(*FileSystem); ok {
+		return fs.Has(ctx, org, name, v)
 	}
 	_, err := p.cache.Package(ctx, org, name, v)
 	return err == nil

@@ -3,6 +3,7 @@ package repository_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -375,8 +376,10 @@ func TestRemoteNameAndKind(t *testing.T) {
 }
 
 // Versions merges the registry with the cache; Package answers a version
-// the cache lacks from the registry's metadata without downloading it,
-// with the same content the cache gives once Fetch has downloaded it.
+// the cache lacks from its resolve-dependencies entry, without downloading
+// it or asking for its metadata, with the graph and deprecation the cache
+// gives once Fetch has downloaded it, and the default module: another
+// module is looked up in the registry when asked for, once.
 func TestRemoteVersionsPackageFetch(t *testing.T) {
 	tr := newTestRegistry(t)
 	tr.push(pkgSpec{name: "base", version: "1.0.0"})
@@ -407,9 +410,26 @@ func TestRemoteVersionsPackageFetch(t *testing.T) {
 	if tr.count("/download/") != 0 {
 		t.Fatalf("Package downloaded a bala")
 	}
-	wantModules := []string{"lib", "lib.util"}
-	if !slices.Equal(p.Modules, wantModules) || p.Deprecated || p.Platform != "any" || p.BallerinaVersion != testDist {
-		t.Errorf("Package = %+v; want modules %v, platform any, not deprecated", p, wantModules)
+	if !slices.Equal(p.Modules, []string{"lib"}) || p.Deprecated || p.Platform != "" || p.BallerinaVersion != "" {
+		t.Errorf("Package = %+v; want the default module, no platform or distribution, not deprecated", p)
+	}
+	const libMeta = "GET /2.0/registry/packages/acme/lib/2.0.0"
+	if n := tr.count(libMeta); n != 0 {
+		t.Errorf("%d metadata requests for acme/lib:2.0.0 before a module was asked for", n)
+	}
+	for _, c := range []struct {
+		module string
+		want   bool
+	}{{"lib", true}, {"lib.util", true}, {"lib.other", false}, {"base", false}, {"libx", false}, {"lib.util", true}} {
+		if got := p.HasModule(c.module); got != c.want {
+			t.Errorf("HasModule(%q) = %v, want %v", c.module, got, c.want)
+		}
+	}
+	if n := tr.count(libMeta); n != 1 {
+		t.Errorf("%d metadata requests for the modules of acme/lib:2.0.0, want 1", n)
+	}
+	if err := repository.RemoteFailure(e.remote); err != nil {
+		t.Errorf("RemoteFailure = %v", err)
 	}
 	wantGraph := []repository.GraphNode{
 		{Org: "acme", Name: "lib", Version: version.MustParse("2.0.0"), Dependencies: []repository.NodeRef{ref("acme", "base", "1.1.0")}},
@@ -432,8 +452,11 @@ func TestRemoteVersionsPackageFetch(t *testing.T) {
 	if err != nil {
 		t.Fatalf("after Fetch the cache lacks acme/lib:2.0.0: %v", err)
 	}
-	if !reflect.DeepEqual(fromCache, p) {
+	if !reflect.DeepEqual(fromCache.Graph, p.Graph) || fromCache.Deprecated != p.Deprecated || fromCache.DeprecationMessage != p.DeprecationMessage {
 		t.Errorf("the registry's metadata differs from the downloaded package:\nregistry %+v\ncache    %+v", p, fromCache)
+	}
+	if !slices.Equal(fromCache.Modules, []string{"lib", "lib.util"}) || fromCache.Platform != "any" || fromCache.BallerinaVersion != testDist {
+		t.Errorf("downloaded package %+v; want modules lib and lib.util, platform any, distribution %s", fromCache, testDist)
 	}
 
 	// Fetching again downloads nothing.
@@ -535,6 +558,9 @@ func TestRemoteConnectionRefusedFallsBack(t *testing.T) {
 	e := newRemoteEnv(t, tr, clientOpts{baseURL: "http://" + closed + "/2.0/registry"})
 	e.putCache(t, "acme", "foo", "1.0.0")
 	ctx := context.Background()
+	if err := repository.RemoteFailure(e.remote); err != nil {
+		t.Fatalf("RemoteFailure before any request = %v", err)
+	}
 	for range 3 {
 		vs, err := e.remote.Versions(ctx, "acme", "foo")
 		if err != nil {
@@ -556,6 +582,56 @@ func TestRemoteConnectionRefusedFallsBack(t *testing.T) {
 	err = e.remote.Fetch(ctx, []repository.NodeRef{ref("acme", "bar", "1.0.0")})
 	if err == nil || !strings.Contains(err.Error(), "acme/bar:1.0.0") {
 		t.Errorf("Fetch of an uncached version while offline: %v; want an error naming it", err)
+	}
+
+	// The build's final error says why imports could not be resolved,
+	// through PreferCache too.
+	for _, repo := range []repository.Repository{e.remote, repository.PreferCache(e.cache, e.remote, nil)} {
+		err := repository.RemoteFailure(repo)
+		var ue *repository.UnreachableError
+		if !errors.As(err, &ue) || !errors.Is(err, centralclient.ErrConnection) {
+			t.Fatalf("RemoteFailure = %v (%T), want an *UnreachableError wrapping ErrConnection", err, err)
+		}
+		msg := err.Error()
+		for _, want := range []string{"cannot reach the registry " + closed, "(http://" + closed + "/2.0/registry)",
+			"connection refused", "the Central cache does not have the packages", "BALLERINA_CENTRAL_URL", "--offline"} {
+			if !strings.Contains(msg, want) {
+				t.Errorf("RemoteFailure message %q lacks %q", msg, want)
+			}
+		}
+	}
+	if err := repository.RemoteFailure(e.cache); err != nil {
+		t.Errorf("RemoteFailure of the cache = %v", err)
+	}
+}
+
+// A module lookup that fails cannot be an error of HasModule: it answers
+// false and RemoteFailure reports the failure, which the build then gives
+// as the reason of the unresolved import.
+func TestRemoteModuleLookupFailure(t *testing.T) {
+	tr := newTestRegistry(t)
+	tr.push(pkgSpec{name: "lib", version: "1.0.0", subModules: []string{"util"}})
+	tr.setFront(func(w http.ResponseWriter, r *http.Request, next http.Handler) bool {
+		if r.Method == http.MethodGet && strings.HasSuffix(r.URL.Path, "/packages/acme/lib/1.0.0") {
+			http.Error(w, `{"message": "database on fire"}`, http.StatusInternalServerError)
+			return true
+		}
+		return false
+	})
+	e := newRemoteEnv(t, tr, clientOpts{})
+	p, err := e.remote.Package(context.Background(), "acme", "lib", version.MustParse("1.0.0"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !p.HasModule("lib") || repository.RemoteFailure(e.remote) != nil {
+		t.Fatalf("the default module needs no request")
+	}
+	if p.HasModule("lib.util") {
+		t.Errorf("HasModule(lib.util) = true through a failing registry")
+	}
+	err = repository.RemoteFailure(e.remote)
+	if err == nil || !strings.Contains(err.Error(), "could not connect to remote repository to find package: acme/lib:1.0.0") {
+		t.Errorf("RemoteFailure = %v; want the failed lookup of acme/lib:1.0.0", err)
 	}
 }
 
@@ -842,5 +918,193 @@ func TestRemotePrefetchesGraph(t *testing.T) {
 	tr.mu.Unlock()
 	if n < 0 || m >= 0 {
 		t.Errorf("acme/leaf not listed exactly once")
+	}
+}
+
+// A build's questions about cached versions read each version's
+// package.json and dependency-graph.json once: PreferCache's "is it
+// cached?" test, Versions, Package (asked twice, as the resolution may)
+// and Fetch share what the cache read.
+func TestPreferCacheReadsEachVersionOnce(t *testing.T) {
+	tr := newTestRegistry(t)
+	var locked []repository.NodeRef
+	for i := range 5 {
+		name := fmt.Sprintf("p%d", i)
+		tr.push(pkgSpec{name: name, version: "1.0.0"})
+		locked = append(locked, ref("acme", name, "1.0.0"))
+	}
+	ctx := context.Background()
+	e := newRemoteEnv(t, tr, clientOpts{})
+	if err := e.remote.Fetch(ctx, locked); err != nil {
+		t.Fatal(err)
+	}
+
+	// The next build, inside the 24-hour window.
+	e = newRemoteEnv(t, tr, clientOpts{home: e.home})
+	tr.resetCounts()
+	repo := repository.PreferCache(e.cache, e.remote, locked)
+	for _, l := range locked {
+		vs, err := repo.Versions(ctx, l.Org, l.Name)
+		if err != nil || len(vs) != 1 {
+			t.Fatalf("Versions(%s) = %v, %v", l.Name, vs, err)
+		}
+		for range 2 {
+			if p, err := repo.Package(ctx, l.Org, l.Name, l.Version); err != nil || p.ID() != l.String() {
+				t.Fatalf("Package(%s) = %v, %v", l, p, err)
+			}
+		}
+	}
+	if err := repo.(repository.Fetcher).Fetch(ctx, locked); err != nil {
+		t.Fatal(err)
+	}
+	if pj, graph := repository.ReadCounts(e.cache); pj != 5 || graph != 5 {
+		t.Errorf("read package.json %d times and dependency-graph.json %d times for 5 versions, want 5 and 5", pj, graph)
+	}
+	if n := tr.count("/2.0/registry"); n != 0 {
+		t.Errorf("%d requests", n)
+	}
+
+	// The update check: the registry is asked, the cache read once more
+	// for nothing.
+	e = newRemoteEnv(t, tr, clientOpts{home: e.home})
+	for _, l := range locked {
+		if _, err := e.remote.Versions(ctx, l.Org, l.Name); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.remote.Package(ctx, l.Org, l.Name, l.Version); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := e.remote.Fetch(ctx, locked); err != nil {
+		t.Fatal(err)
+	}
+	if pj, graph := repository.ReadCounts(e.cache); pj != 5 || graph != 5 {
+		t.Errorf("update check: read package.json %d times and dependency-graph.json %d times for 5 versions, want 5 and 5", pj, graph)
+	}
+}
+
+// The resolve-dependencies entries of the packages listed while a request
+// is in flight go together in the next request, and versions the cache
+// lacks are described without requests of their own.
+func TestRemoteBatchesResolveDependencies(t *testing.T) {
+	tr := newTestRegistry(t)
+	tr.push(pkgSpec{name: "leaf", version: "1.0.0"})
+	var topDeps [][3]string
+	for i := range 10 {
+		name := fmt.Sprintf("mid%d", i)
+		tr.push(pkgSpec{name: name, version: "1.0.0", deps: [][3]string{{"acme", "leaf", "1.0.0"}}})
+		tr.push(pkgSpec{name: name, version: "1.1.0", deps: [][3]string{{"acme", "leaf", "1.0.0"}}})
+		topDeps = append(topDeps, [3]string{"acme", name, "1.1.0"})
+	}
+	tr.push(pkgSpec{name: "top", version: "1.0.0", deps: topDeps})
+
+	var e *remoteEnv
+	var (
+		mu       sync.Mutex
+		requests [][]string // the packages of each resolve-dependencies request
+		held     int        // middle-layer packages in requests held
+		gate     = make(chan struct{})
+		opened   bool
+	)
+	tr.setFront(func(w http.ResponseWriter, r *http.Request, next http.Handler) bool {
+		if !strings.HasSuffix(r.URL.Path, "/resolve-dependencies") {
+			return false
+		}
+		body, _ := io.ReadAll(r.Body)
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		var req struct {
+			Packages []struct{ OrgName, Name string }
+		}
+		if err := json.Unmarshal(body, &req); err != nil {
+			panic(err)
+		}
+		var pkgs []string
+		mids := 0
+		for _, p := range req.Packages {
+			if !slices.Contains(pkgs, p.Name) {
+				pkgs = append(pkgs, p.Name)
+				if strings.HasPrefix(p.Name, "mid") {
+					mids++
+				}
+			}
+		}
+		mu.Lock()
+		requests = append(requests, pkgs)
+		hold := mids > 0 && !opened
+		if hold {
+			held += mids
+		}
+		mu.Unlock()
+		if !hold {
+			return false
+		}
+		// Hold the first requests of the middle layer until the rest of
+		// it is queued behind them (not a timing assertion: the counts
+		// below fail if it never is).
+		for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(time.Millisecond) {
+			_, queued := repository.ResolveRequests(e.remote)
+			mu.Lock()
+			if !opened && held+queued >= 10 {
+				opened = true
+				close(gate)
+			}
+			done := opened
+			mu.Unlock()
+			if done {
+				break
+			}
+		}
+		return false
+	})
+	e = newRemoteEnv(t, tr, clientOpts{})
+	tr.resetCounts()
+	ctx := context.Background()
+
+	// As a resolution asks: the top package, then its dependencies.
+	names := []string{"top"}
+	for i := range 10 {
+		names = append(names, fmt.Sprintf("mid%d", i))
+	}
+	names = append(names, "leaf")
+	for _, name := range names {
+		vs, err := e.remote.Versions(ctx, "acme", name)
+		if err != nil || len(vs) == 0 {
+			t.Fatalf("Versions(%s) = %v, %v", name, vs, err)
+		}
+		for _, v := range vs {
+			p, err := e.remote.Package(ctx, "acme", name, v)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if strings.HasPrefix(name, "mid") && (len(p.Graph) != 2 || p.Graph[1].Name != "leaf") {
+				t.Errorf("%s graph %+v, want leaf", p.ID(), p.Graph)
+			}
+			if !p.HasModule(name) {
+				t.Errorf("%s lacks its default module", p.ID())
+			}
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	sent, _ := repository.ResolveRequests(e.remote)
+	// top; the middle layer's first requests (at most one per sender);
+	// the rest of it in one; leaf, alone or with them.
+	if limit := 3 + repository.MaxResolveSenders; len(requests) > limit || sent != len(requests) {
+		t.Errorf("%d resolve-dependencies requests (%d sent) for 12 packages, want at most %d: %v", len(requests), sent, limit, requests)
+	}
+	select {
+	case <-gate:
+	default:
+		t.Fatalf("the middle layer was never all queued or in flight: %v", requests)
+	}
+	biggest := 0
+	for _, r := range requests {
+		biggest = max(biggest, len(r))
+	}
+	if biggest < 10-held {
+		t.Errorf("requests %v: the middle layer was not batched (%d held, largest request %d)", requests, held, biggest)
+	}
+	if n := tr.count("GET /2.0/registry/packages/acme/"); n != 12 {
+		t.Errorf("%d GET requests for 12 packages, want their 12 lists only: %v", n, tr.requests)
 	}
 }

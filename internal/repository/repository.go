@@ -79,6 +79,9 @@ type Package struct {
 	// (package.json ballerina_version), e.g. "2201.10.0"; "" if unknown.
 	BallerinaVersion string
 	// Modules are the package's full module names ("io", "io.file").
+	// For a version a remote registry describes without it being
+	// downloaded (see [Remote]), Modules holds the default module only and
+	// HasModule asks the registry about the others.
 	Modules []string
 	// Graph is the package's own resolved dependency graph
 	// (dependency-graph.json "packages"): its own node and every node
@@ -89,20 +92,26 @@ type Package struct {
 	// ("" when none was given).
 	Deprecated         bool
 	DeprecationMessage string
+
+	// moreModules, when not nil, answers HasModule for a module Modules
+	// does not list (see Remote).
+	moreModules func(module string) bool
 }
 
 // ID returns "org/name:version".
 func (p *Package) ID() string { return fmt.Sprintf("%s/%s:%s", p.Org, p.Name, p.Version) }
 
 // HasModule reports whether the package contains the module with the given
-// full name.
+// full name. For a version a remote registry describes without it being
+// downloaded, a module other than the default one is looked up in the
+// registry (see [Remote]).
 func (p *Package) HasModule(module string) bool {
 	for _, m := range p.Modules {
 		if m == module {
 			return true
 		}
 	}
-	return false
+	return p.moreModules != nil && p.moreModules(module)
 }
 
 // Node returns the graph node of org/name, or nil.

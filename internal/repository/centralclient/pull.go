@@ -1,6 +1,7 @@
 package centralclient
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/base64"
@@ -236,15 +237,29 @@ func (c *Client) install(ctx context.Context, req PullRequest, res *PullResult, 
 		return &Error{Op: opDownload, Method: d.method, URL: d.url, Status: dresp.StatusCode, Message: fmt.Sprintf(format, args...)}
 	}
 
-	// Download and hash.
+	// Download and hash: into memory when the registry announces a size of
+	// at most maxMemoryDownload, else into a file of the temporary
+	// directory. Neither is synced: the download is read back (digest and
+	// bala checks) and dropped once extracted; in a file, its data would
+	// only add to what the extraction's sync writes.
 	balaPath := filepath.Join(tmp, file)
-	f, err := os.OpenFile(balaPath, os.O_WRONLY|os.O_CREATE|os.O_EXCL, filePerm)
-	if err != nil {
-		return false, err
+	var (
+		f   *os.File
+		mem *fixedBuffer
+		w   io.Writer
+	)
+	if n := dresp.ContentLength; n > 0 && n <= maxMemoryDownload {
+		mem = &fixedBuffer{b: make([]byte, 0, n)}
+		w = mem
+	} else {
+		if f, err = os.OpenFile(balaPath, os.O_WRONLY|os.O_CREATE|os.O_EXCL, filePerm); err != nil {
+			return false, err
+		}
+		w = f
 	}
 	h := sha256.New()
 	src := &readErrReader{r: dresp.Body}
-	var w io.Writer = io.MultiWriter(f, h)
+	w = io.MultiWriter(w, h)
 	if req.Progress != nil {
 		w = &progressWriter{w: w, total: dresp.ContentLength, fn: req.Progress}
 		req.Progress(0, dresp.ContentLength)
@@ -254,11 +269,14 @@ func (c *Client) install(ctx context.Context, req PullRequest, res *PullResult, 
 		src.err = fmt.Errorf("download cut short: %d of %d bytes: %w", n, dresp.ContentLength, io.ErrUnexpectedEOF)
 		err = src.err
 	}
-	if err == nil {
-		err = f.Sync()
+	if mem != nil && errors.Is(err, errBufferFull) {
+		src.err = fmt.Errorf("download longer than the announced %d bytes", dresp.ContentLength)
+		err = src.err
 	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
+	if f != nil {
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
 	}
 	switch {
 	case err == nil:
@@ -276,14 +294,23 @@ func (c *Client) install(ctx context.Context, req PullRequest, res *PullResult, 
 		return fail(e)
 	}
 
-	// Check and extract.
-	a, bf, err := bala.OpenFile(balaPath, bala.DefaultLimits)
+	// Check and extract. OpenToExtract leaves the entries' data to be
+	// verified while ExtractTo writes it, so that each is decompressed once.
+	var a *bala.Archive
+	var bf *os.File
+	if mem != nil {
+		a, err = bala.OpenToExtract(bytes.NewReader(mem.b), int64(len(mem.b)), bala.DefaultLimits)
+	} else {
+		a, bf, err = bala.OpenFileToExtract(balaPath, bala.DefaultLimits)
+	}
 	if err != nil {
 		e := downloadErr("the downloaded bala %s is invalid", file)
 		e.Cause = err
 		return fail(e)
 	}
-	defer bf.Close()
+	if bf != nil {
+		defer bf.Close()
+	}
 	if p := a.Package; p.Organization != req.Org || p.Name != req.Name || p.Version != res.Version {
 		return fail(downloadErr("the downloaded bala %s holds %s/%s:%s, not %s/%s:%s",
 			file, p.Organization, p.Name, p.Version, req.Org, req.Name, res.Version))
@@ -298,22 +325,31 @@ func (c *Client) install(ctx context.Context, req PullRequest, res *PullResult, 
 		}
 		return false, err
 	}
-	bf.Close()
-	if err := os.Remove(balaPath); err != nil {
-		return false, err
+	if bf != nil {
+		bf.Close()
+		if err := os.Remove(balaPath); err != nil {
+			return false, err
+		}
 	}
+	// ExtractTo made platDir durable; what is added to it after needs its
+	// own sync.
+	added := false
 	if res.Deprecated {
 		if err := writeSynced(filepath.Join(platDir, deprecatedFileName), []byte(res.DeprecationMessage)); err != nil {
 			return false, err
 		}
+		added = true
 	}
 	if strings.Contains(c.opts.Distribution, "SNAPSHOT") {
 		if err := writeSynced(filepath.Join(platDir, nightlyBuildFileName), nil); err != nil {
 			return false, err
 		}
+		added = true
 	}
-	if err := atomicfile.SyncDir(platDir); err != nil {
-		return false, err
+	if added {
+		if err := atomicfile.SyncDir(platDir); err != nil {
+			return false, err
+		}
 	}
 
 	// Move into place.
@@ -344,6 +380,24 @@ func (c *Client) install(ctx context.Context, req PullRequest, res *PullResult, 
 		// verDir was removed by a concurrent failed pull: try again.
 	}
 	return false, err
+}
+
+// maxMemoryDownload is the largest download install keeps in memory
+// rather than in a temporary file.
+const maxMemoryDownload = 16 << 20
+
+// errBufferFull is the error of a fixedBuffer given more than it holds.
+var errBufferFull = errors.New("more data than announced")
+
+// fixedBuffer collects a download of an announced size, and refuses more.
+type fixedBuffer struct{ b []byte }
+
+func (w *fixedBuffer) Write(p []byte) (int, error) {
+	if len(p) > cap(w.b)-len(w.b) {
+		return 0, errBufferFull
+	}
+	w.b = append(w.b, p...)
+	return len(p), nil
 }
 
 // readErrReader remembers the error of the reader it wraps, so that a

@@ -571,3 +571,27 @@ func TestSameDigest(t *testing.T) {
 		}
 	}
 }
+
+// A download of unannounced size goes through a temporary file (one of
+// known size is kept in memory): both install the same tree and leave
+// nothing else.
+func TestPullWithoutContentLength(t *testing.T) {
+	b := makeBala(t, "acme", "hello", "1.2.3", "any", "")
+	f := newFakeCentral(t, "acme", "hello", "1.2.3", "any", b)
+	f.set(func(f *fakeCentral) {
+		f.download = func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/octet-stream")
+			w.WriteHeader(http.StatusOK)
+			w.(http.Flusher).Flush() // chunked: no Content-Length
+			w.Write(b)
+		}
+	})
+	c, _ := newTestClient(t, f.base())
+	repo := filepath.Join(t.TempDir(), "repo")
+	if _, err := c.Pull(context.Background(), PullRequest{Org: "acme", Name: "hello", Version: "1.2.3", RepoDir: repo}); err != nil {
+		t.Fatal(err)
+	}
+	if got := tree(t, repo); !reflect.DeepEqual(got, installedTree) {
+		t.Errorf("repository holds\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(installedTree, "\n"))
+	}
+}
