@@ -33,7 +33,6 @@ import (
 	"github.com/balcentral/balcentral/internal/manifest"
 	"github.com/balcentral/balcentral/internal/project"
 	"github.com/balcentral/balcentral/internal/repository/centralclient"
-	"github.com/balcentral/balcentral/internal/version"
 )
 
 // Usage is the reference CLI's usage line for argument errors.
@@ -138,38 +137,10 @@ $ bal deprecate myorg/hello:0.1.0 --undo`,
 	return cmd
 }
 
-// parsePackage splits "<org>/<name>[:<version>]" and checks each part.
+// parsePackage reads the package argument: cmdenv.ParsePackage, where the
+// version "*" (every version, as upstream allows) means no version.
 func parsePackage(arg string) (org, name, ver string, err error) {
-	invalid := errors.New("invalid package. Provide the package name with the organization.")
-	parts := strings.Split(arg, "/")
-	if len(parts) != 2 {
-		return "", "", "", invalid
-	}
-	org = parts[0]
-	nv := strings.Split(parts[1], ":")
-	switch len(nv) {
-	case 1:
-		name = nv[0]
-	case 2:
-		name, ver = nv[0], nv[1]
-	default:
-		return "", "", "", invalid
-	}
-	if manifest.CheckOrg(org) != nil {
-		return "", "", "", errors.New("invalid organization. Provide the package name with the organization.")
-	}
-	if manifest.CheckPackageName(name) != nil {
-		return "", "", "", errors.New("invalid package name. Provide the package name with the organization.")
-	}
-	if ver == "*" {
-		ver = ""
-	}
-	if len(nv) == 2 && ver != "" {
-		if _, err := version.Parse(ver); err != nil {
-			return "", "", "", fmt.Errorf("invalid package version. %v", err)
-		}
-	}
-	return org, name, ver, nil
+	return cmdenv.ParsePackage(strings.TrimSuffix(arg, ":*"))
 }
 
 func run(ctx context.Context, opts *Options) error {

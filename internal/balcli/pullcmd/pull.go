@@ -138,7 +138,7 @@ $ BALLERINA_CENTRAL_URL=https://central.example.com/2.0/registry bal pull myorg/
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			org, name, ver, err := ParsePackage(args[0])
+			org, name, ver, err := cmdenv.ParsePackage(args[0])
 			if err != nil {
 				return &cmdenv.UsageError{Err: err, Usage: Usage}
 			}
@@ -152,38 +152,6 @@ $ BALLERINA_CENTRAL_URL=https://central.example.com/2.0/registry bal pull myorg/
 	cmd.Flags().StringVar(&opts.Repository, "repository", "", "Pull from this repository of Settings.toml instead of the registry.\nNot supported yet.")
 	helptext.SetPlaceholder(cmd.Flags(), "repository", "repository-id")
 	return cmd
-}
-
-// ParsePackage splits "<org>/<name>[:<version>]" and checks each part,
-// with the reference CLI's messages.
-func ParsePackage(arg string) (org, name, ver string, err error) {
-	invalid := errors.New("invalid package. Provide the package name with the organization.")
-	parts := strings.Split(arg, "/")
-	if len(parts) != 2 {
-		return "", "", "", invalid
-	}
-	org = parts[0]
-	nv := strings.Split(parts[1], ":")
-	switch len(nv) {
-	case 1:
-		name = nv[0]
-	case 2:
-		name, ver = nv[0], nv[1]
-	default:
-		return "", "", "", invalid
-	}
-	if manifest.CheckOrg(org) != nil {
-		return "", "", "", errors.New("invalid organization. Provide the package name with the organization.")
-	}
-	if manifest.CheckPackageName(name) != nil {
-		return "", "", "", errors.New("invalid package name. Provide the package name with the organization.")
-	}
-	if len(nv) == 2 {
-		if _, err := version.Parse(ver); err != nil {
-			return "", "", "", fmt.Errorf("invalid package version. %v", err)
-		}
-	}
-	return org, name, ver, nil
 }
 
 func run(ctx context.Context, opts *Options) error {

@@ -36,7 +36,7 @@ func TestParsePackage(t *testing.T) {
 		{arg: "acme/hello:1.0", err: "invalid package version. Invalid version: '1.0'. "},
 	}
 	for _, tt := range tests {
-		org, name, ver, err := ParsePackage(tt.arg)
+		org, name, ver, err := cmdenv.ParsePackage(tt.arg)
 		if tt.err != "" {
 			if err == nil || !strings.HasPrefix(err.Error(), tt.err) {
 				t.Errorf("ParsePackage(%q) error = %v, want %q", tt.arg, err, tt.err)
