@@ -80,3 +80,13 @@ func (e *Env) BuildCentral(out io.Writer) (*BuildCentral, error) {
 		},
 	}, nil
 }
+
+// ConnectBuild returns the registry connection of bal build, graph or
+// pack: remote itself when a test injects one, else what connect (normally
+// [Env.BuildCentral]) returns for out, else no registry.
+func ConnectBuild(remote project.RemoteFunc, connect func(out io.Writer) (*BuildCentral, error), out io.Writer) (*BuildCentral, error) {
+	if remote != nil || connect == nil {
+		return &BuildCentral{Remote: remote}, nil
+	}
+	return connect(out)
+}

@@ -137,11 +137,9 @@ func run(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return err
 	}
-	central := &cmdenv.BuildCentral{Remote: opts.Remote}
-	if opts.Remote == nil && opts.Central != nil {
-		if central, err = opts.Central(opts.IO.Out); err != nil {
-			return project.WriteFileErrors(opts.IO.ErrOut, err)
-		}
+	central, err := cmdenv.ConnectBuild(opts.Remote, opts.Central, opts.IO.Out)
+	if err != nil {
+		return project.WriteFileErrors(opts.IO.ErrOut, err)
 	}
 	res, err := project.Build(ctx, p, project.BuildOptions{
 		Distribution:  opts.Distribution,

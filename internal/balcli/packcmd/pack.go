@@ -166,11 +166,9 @@ func run(ctx context.Context, opts *Options) error {
 
 	out := opts.IO.Out
 	fmt.Fprintf(out, "Checking source\n\t%s\n", p.ID())
-	central := &cmdenv.BuildCentral{Remote: opts.Remote}
-	if opts.Remote == nil && opts.Central != nil {
-		if central, err = opts.Central(opts.IO.Out); err != nil {
-			return project.WriteFileErrors(errOut, err)
-		}
+	central, err := cmdenv.ConnectBuild(opts.Remote, opts.Central, opts.IO.Out)
+	if err != nil {
+		return project.WriteFileErrors(errOut, err)
 	}
 	res, err := project.Pack(ctx, p, project.PackOptions{BuildOptions: project.BuildOptions{
 		Distribution:  opts.Distribution,
